@@ -1,0 +1,1708 @@
+//! Quotation, speaker and outlet extraction for news articles.
+//!
+//! This module owns finding direct quotes (text between quote marks, in English, German and
+//! Russian typography), indirect speech ("X said that …"), who said each quote, and which outlet
+//! a statement was given to ("told Europetime", "(Reuters)").
+//!
+//! It is pure text analysis: `&str` in, data out. It does no I/O, never panics on any input,
+//! keeps every offset on a UTF-8 char boundary and runs in time roughly linear in the input
+//! (every per-quote look-around is bounded in bytes).
+
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Whether a quote reproduces the words (direct) or reports their content (indirect).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QuoteKind {
+    /// Words between quote marks.
+    Direct,
+    /// Reported speech: "X said that …"; the span is the reported content.
+    Indirect,
+}
+
+/// One quotation or reported statement found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// UTF-8 byte offset of the first byte (for direct quotes: the opening mark).
+    pub start: usize,
+    /// UTF-8 byte offset one past the last byte (for direct quotes: after the closing mark).
+    pub end: usize,
+    /// Canonical speaker within the article, `None` if unknown.
+    pub speaker: Option<String>,
+    /// The outlet the statement was given to, e.g. "Europetime" in "told Europetime".
+    pub outlet: Option<String>,
+    /// Direct or indirect.
+    pub kind: QuoteKind,
+}
+
+/// A mention of an outlet a statement was given to or that reported something.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outlet {
+    /// The outlet's name as written ("Europetime", "Reuters").
+    pub name: String,
+    /// UTF-8 byte offset of the name.
+    pub start: usize,
+    /// UTF-8 byte offset one past the name.
+    pub end: usize,
+}
+
+/// Longest look-back/look-ahead (bytes) used when attributing a quote.
+const CONTEXT: usize = 320;
+/// Longest quote accepted (bytes); longer candidates are treated as stray marks.
+const MAX_QUOTE: usize = 12_000;
+/// Paragraph breaks a quote may cross without the next paragraph reopening it.
+const MAX_UNOPENED_PARAS: u32 = 3;
+/// Deepest nesting of open quote marks tracked.
+const MAX_STACK: usize = 32;
+
+// ---------------------------------------------------------------------------------------------
+// Public entry points
+// ---------------------------------------------------------------------------------------------
+
+/// Finds direct and indirect quotes in `text`, with speakers and outlets, sorted by start.
+pub fn find_quotes(text: &str) -> Vec<Quote> {
+    let names = NameIndex::build(text);
+    let spans = merge_split_quotes(text, quote_spans(text));
+    let mut quotes: Vec<Quote> = Vec::with_capacity(spans.len());
+    let mut last_speaker: Option<(usize, Attribution)> = None;
+    for &(start, end) in &spans {
+        if is_title_like(text, start, end) {
+            continue;
+        }
+        let mut attr = attribute(text, start, end);
+        if attr.speaker.is_none() {
+            // A quote with no attribution of its own usually continues the previous speaker
+            // (next sentence or next paragraph of the same statement).
+            if let Some((prev_end, prev)) = &last_speaker {
+                if start.saturating_sub(*prev_end) < 1200 {
+                    attr = prev.clone();
+                }
+            }
+        }
+        if attr.speaker.is_some() {
+            last_speaker = Some((end, attr.clone()));
+        }
+        quotes.push(Quote {
+            start,
+            end,
+            speaker: attr.speaker,
+            outlet: attr.outlet,
+            kind: QuoteKind::Direct,
+        });
+    }
+    quotes.extend(indirect_quotes(text, &spans));
+    quotes.sort_by_key(|q| (q.start, q.end));
+    resolve_speakers(text, &mut quotes, &names);
+    quotes
+}
+
+/// Finds every mention of an outlet a statement was given to or that reported, sorted by start.
+pub fn find_outlets(text: &str) -> Vec<Outlet> {
+    let names = NameIndex::build(text);
+    let mut out: Vec<Outlet> = Vec::new();
+    for m in OUTLET_AFTER_CUE.captures_iter(text) {
+        if let Some(g) = m.get(1) {
+            push_outlet(&mut out, text, g.start(), g.end(), &names, true);
+        }
+    }
+    for m in OUTLET_BEFORE_CUE.captures_iter(text) {
+        if let Some(g) = m.get(1) {
+            push_outlet(&mut out, text, g.start(), g.end(), &names, false);
+        }
+    }
+    for m in OUTLET_PAREN.captures_iter(text) {
+        if let Some(g) = m.get(1) {
+            push_outlet(&mut out, text, g.start(), g.end(), &names, false);
+        }
+    }
+    for m in OUTLET_KNOWN_CUE.find_iter(text) {
+        push_outlet(&mut out, text, m.start(), m.end(), &names, false);
+    }
+    out.sort_by_key(|o| (o.start, o.end));
+    out.dedup_by(|b, a| b.start < a.end);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quote marks
+// ---------------------------------------------------------------------------------------------
+
+/// An opening mark waiting for its closer.
+#[derive(Clone, Copy, Debug)]
+struct Open {
+    pos: usize,
+    ch: char,
+    /// Paragraph breaks crossed without a reopening mark.
+    unopened: u32,
+}
+
+/// Closing marks accepted for an opening mark.
+fn closers(open: char) -> &'static [char] {
+    match open {
+        '"' => &['"', '”', '“'],
+        '“' => &['”', '“', '"'],
+        '”' => &['”'],
+        '„' => &['“', '”', '"'],
+        '«' => &['»'],
+        '»' => &['«'],
+        '‹' => &['›'],
+        '›' => &['‹'],
+        '‘' => &['’'],
+        '‚' => &['‘', '’'],
+        _ => &[],
+    }
+}
+
+/// Whether two opening marks belong to the same family (for paragraph reopening).
+fn same_family(a: char, b: char) -> bool {
+    let fam = |c: char| match c {
+        '"' | '“' | '”' | '„' => 1,
+        '«' | '»' => 2,
+        '‘' | '‚' => 3,
+        '‹' | '›' => 4,
+        _ => 0,
+    };
+    fam(a) != 0 && fam(a) == fam(b)
+}
+
+fn is_quote_char(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '‘' | '’' | '‚'
+    )
+}
+
+/// Left-flanking: could open a quote (followed by text, preceded by space or an opener).
+fn can_open(prev: Option<char>, next: Option<char>) -> bool {
+    let next_ok = matches!(next, Some(n) if !n.is_whitespace());
+    let prev_ok = match prev {
+        None => true,
+        Some(p) => {
+            p.is_whitespace()
+                || matches!(p, '(' | '[' | '—' | '–' | '-' | ':' | '/' | '>')
+                || is_quote_char(p)
+        }
+    };
+    next_ok && prev_ok
+}
+
+/// Right-flanking: could close a quote (preceded by text).
+fn can_close(prev: Option<char>) -> bool {
+    matches!(prev, Some(p) if !p.is_whitespace())
+}
+
+/// Scans `text` for quote-mark pairs and returns the outermost spans (marks included).
+///
+/// Handles nesting, apostrophes, unbalanced marks and the news habit of reopening a long
+/// quote at each new paragraph. Linear time: the stack of open marks is bounded.
+fn quote_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut skip_reopen: Option<usize> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        if c == '\n' {
+            if !stack.is_empty() {
+                skip_reopen = paragraph_break(text, i, &mut stack);
+            }
+            prev = Some(c);
+            continue;
+        }
+        if !is_quote_char(c) {
+            prev = Some(c);
+            continue;
+        }
+        if skip_reopen == Some(i) {
+            skip_reopen = None;
+            prev = Some(c);
+            continue;
+        }
+        match classify(c, prev, next, &stack) {
+            Mark::Close(k) => {
+                let open = stack[k];
+                stack.truncate(k);
+                let end = i + c.len_utf8();
+                if end - open.pos <= MAX_QUOTE {
+                    pairs.push((open.pos, end));
+                }
+            }
+            Mark::Open => {
+                if stack.len() >= MAX_STACK {
+                    stack.remove(0);
+                }
+                stack.push(Open {
+                    pos: i,
+                    ch: c,
+                    unopened: 0,
+                });
+            }
+            Mark::Ignore => {}
+        }
+        prev = Some(c);
+    }
+    outermost(pairs)
+}
+
+/// What a quote character does at its position.
+enum Mark {
+    /// Closes the open mark at this stack index.
+    Close(usize),
+    Open,
+    Ignore,
+}
+
+/// Finds the innermost open mark (searching a few levels) that `c` may close.
+fn find_opener(stack: &[Open], c: char) -> Option<usize> {
+    stack
+        .iter()
+        .enumerate()
+        .rev()
+        .take(6)
+        .find(|(_, o)| closers(o.ch).contains(&c))
+        .map(|(k, _)| k)
+}
+
+/// Decides whether the mark `c` opens, closes or is ignored (apostrophes, stray marks).
+fn classify(c: char, prev: Option<char>, next: Option<char>, stack: &[Open]) -> Mark {
+    let opener = find_opener(stack, c);
+    let open_ok = can_open(prev, next);
+    let close_ok = can_close(prev);
+    let letter = |x: Option<char>| matches!(x, Some(ch) if ch.is_alphanumeric());
+    match c {
+        '’' => {
+            if letter(prev) && letter(next) {
+                return Mark::Ignore; // don’t, NATO’s
+            }
+            match opener {
+                Some(k) if close_ok => Mark::Close(k),
+                _ => Mark::Ignore,
+            }
+        }
+        '‘' | '‚' => {
+            if let Some(k) = opener {
+                if close_ok && !open_ok {
+                    return Mark::Close(k);
+                }
+            }
+            if open_ok && !letter(prev) && !matches!(next, Some(n) if n.is_ascii_digit()) {
+                Mark::Open
+            } else {
+                Mark::Ignore
+            }
+        }
+        '"' | '“' | '»' | '«' | '›' | '‹' => {
+            if let Some(k) = opener {
+                // A mark that could both open and close closes when its opener is on the
+                // stack, unless it clearly begins a new word after a space.
+                if close_ok || !open_ok {
+                    return Mark::Close(k);
+                }
+            }
+            if open_ok || (c != '"' && next.is_some_and(|n| !n.is_whitespace())) {
+                Mark::Open
+            } else {
+                Mark::Ignore
+            }
+        }
+        '”' => match opener {
+            Some(k) => Mark::Close(k),
+            None if open_ok => Mark::Open,
+            None => Mark::Ignore,
+        },
+        '„' => Mark::Open,
+        _ => Mark::Ignore,
+    }
+}
+
+/// Handles a line break at `i` while quotes are open. Returns the position of a reopening
+/// mark on the next paragraph that continues the outermost open quote, if any; drops open
+/// quotes that have crossed too many paragraphs without being reopened.
+fn paragraph_break(text: &str, i: usize, stack: &mut Vec<Open>) -> Option<usize> {
+    let rest = text.get(i..).unwrap_or("");
+    let window = rest.char_indices().take(64);
+    let mut first: Option<(usize, char)> = None;
+    for (j, ch) in window {
+        if !ch.is_whitespace() {
+            first = Some((i + j, ch));
+            break;
+        }
+    }
+    let bottom = stack.first().copied()?;
+    if let Some((j, ch)) = first {
+        if is_quote_char(ch) && same_family(ch, bottom.ch) && ch != '’' && ch != '”' {
+            // Reopened: the inner marks left open in the previous paragraph are abandoned.
+            stack.truncate(1);
+            if let Some(b) = stack.first_mut() {
+                b.unopened = 0;
+            }
+            return Some(j);
+        }
+    }
+    // Only count a real paragraph break (blank line or end of a line followed by text).
+    for o in stack.iter_mut() {
+        o.unopened += 1;
+    }
+    while stack
+        .first()
+        .is_some_and(|o| o.unopened > MAX_UNOPENED_PARAS)
+    {
+        stack.remove(0);
+    }
+    // Inner marks never survive a paragraph break.
+    stack.truncate(1);
+    None
+}
+
+/// Keeps only the spans not contained in another span.
+fn outermost(mut pairs: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(pairs.len());
+    let mut reach = 0usize;
+    for (s, e) in pairs {
+        if !out.is_empty() && s < reach {
+            continue;
+        }
+        out.push((s, e));
+        reach = e;
+    }
+    out
+}
+
+/// Merges English split quotes: “…,” he said. “…” becomes one span (first start to last end).
+fn merge_split_quotes(text: &str, spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        if let Some(last) = out.last_mut() {
+            if is_split_gap(text, last.0, last.1, s) {
+                last.1 = e;
+                continue;
+            }
+        }
+        out.push((s, e));
+    }
+    out
+}
+
+/// Whether the text between two quotes is an attribution splitting one English quote.
+fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
+    if next <= qe || next - qe > 160 {
+        return false;
+    }
+    let Some(gap) = text.get(qe..next) else {
+        return false;
+    };
+    let Some(quote) = text.get(qs..qe) else {
+        return false;
+    };
+    // The first fragment ends in a comma (or ?/!) inside the closing mark: “…,”
+    let mut tail = quote.chars().rev();
+    let _closing = tail.next();
+    let before_close = tail.next();
+    if !matches!(before_close, Some(',' | '?' | '!' | '—' | '–')) {
+        return false;
+    }
+    if gap.contains('\n') || gap.chars().any(is_quote_char) {
+        return false;
+    }
+    let g = gap.trim_end();
+    (g.ends_with('.') || g.ends_with(',') || g.ends_with(':')) && SPEECH_VERB.is_match(gap)
+}
+
+/// Drops names and titles in quote marks: short, capitalised, not attributed.
+fn is_title_like(text: &str, start: usize, end: usize) -> bool {
+    let Some(inner) = text.get(start..end) else {
+        return true;
+    };
+    let inner = inner.trim_matches(|c: char| is_quote_char(c) || c.is_whitespace());
+    if inner.is_empty() {
+        return true;
+    }
+    let words = inner.split_whitespace().count();
+    if words > 4 {
+        return false;
+    }
+    let first_upper = inner.chars().next().is_some_and(char::is_uppercase);
+    let ends_punct = inner.ends_with(['.', ',', '!', '?']);
+    let before = context_before(text, start, 40);
+    let after = context_after(text, end, 40);
+    let attributed = SPEECH_VERB.is_match(before) || SPEECH_VERB.is_match(after);
+    let cued = TITLE_CUE.is_match(before);
+    first_upper && !ends_punct && !attributed && cued
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribution
+// ---------------------------------------------------------------------------------------------
+
+/// Speaker and outlet found for one quote.
+#[derive(Clone, Debug, Default)]
+struct Attribution {
+    speaker: Option<String>,
+    outlet: Option<String>,
+}
+
+/// Speech verbs of English, German and Russian (whole words).
+static SPEECH_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\b(?:
+        (?:has|had|have|was|is)\s+(?:said|told|added|written|asked|insisted|argued|warned|noted|stated|claimed|explained|called|described)
+        |said|says|say|saying|told|tells|added|adds|asked|asks|continued|continues|wrote|writes
+        |explained|explains|insisted|insists|noted|notes|stated|states|argued|argues|declared
+        |warned|warns|replied|recalled|tweeted|tweets|claimed|claims|announced|stressed|emphasized
+        |emphasised|acknowledged|admitted|answered|commented|complained|suggested|urged|predicted
+        |observed|remarked|conceded|joked|cautioned|concluded|countered|responded|posted|quipped
+        |vowed|promised|maintained|contended|confirmed|insisting|adding|telling|declaring|writing
+        |sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|sprach|spricht
+        |teilte|teilt|fügte|ergänzte|kritisierte|warnte|forderte|schrieb|berichtete|äußerte
+        |unterstrich|bekräftigte|verkündete|bestätigte|antwortete|fuhr|zitiert|erläuterte
+        |versicherte|kommentierte|mahnte|bezeichnete|nannte|so
+        |заявил|заявила|заявили|сказал|сказала|сказали|отметил|отметила|отметили|подчеркнул
+        |подчеркнула|сообщил|сообщила|сообщили|добавил|добавила|пояснил|пояснила|считает
+        |говорит|написал|написала|уточнил|уточнила|признал|признала|заверил|заверила|заявляет
+        |рассказал|рассказала|ответил|ответила|констатировал|напомнил|напомнила
+        )\b",
+    )
+    .expect("valid speech-verb regex")
+});
+
+/// Prepositional attributions: "according to X", "laut X", "по словам X".
+static ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:according\s+to|laut|по\s+словам|по\s+мнению|по\s+данным)\s+")
+        .expect("valid according regex")
+});
+
+/// "X zufolge" (German postposition).
+static ZUFOLGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bzufolge\b").expect("valid zufolge regex"));
+
+/// Words before a short quote that mark it as a name or title, not speech.
+static TITLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:newspaper|magazine|book|film|movie|song|album|show|series|program|programme|operation|group|party|campaign|titled|entitled|named|called|dubbed|known\s+as|Zeitung|Magazin|Buch|Film|Lied|Album|Sendung|Gruppe|Partei|Operation|Titel|namens|газета|газеты|газете|журнал|журнала|группа|группы|группой|партия|партии|компания|компании|фильм|книга|операция|движение|движения|канал|канала|агентство|издание|клуб|клуба)\W{0,3}$",
+    )
+    .expect("valid title cue regex")
+});
+
+/// Finds speaker and outlet for the quote at `start..end`.
+fn attribute(text: &str, start: usize, end: usize) -> Attribution {
+    let after = sentence_after(text, end);
+    if let Some(a) = attribute_after(after) {
+        return a;
+    }
+    let before = sentence_before(text, start);
+    if let Some(a) = attribute_before(before) {
+        return a;
+    }
+    // Colon introduction at the end of the previous paragraph: "Caddell continued:".
+    if let Some(prev) = previous_paragraph_tail(text, start) {
+        if prev.trim_end().ends_with(':') {
+            if let Some(a) = attribute_before(prev) {
+                return a;
+            }
+        }
+    }
+    // Speaker named in the previous sentence of the same paragraph.
+    if let Some(prev) = previous_sentence(text, start) {
+        if let Some(a) = attribute_anywhere(prev) {
+            return a;
+        }
+    }
+    Attribution::default()
+}
+
+/// Attribution in the text right after the closing mark: "…,” said X", "…“, - X told Y".
+fn attribute_after(after: &str) -> Option<Attribution> {
+    let lead = after
+        .char_indices()
+        .find(|&(_, c)| !(c.is_whitespace() || matches!(c, ',' | '-' | '–' | '—' | ';')))
+        .map(|(i, _)| i)?;
+    let body = after.get(lead..)?;
+    // A new sentence after a full quote ("….” He then left.) is only attribution when short.
+    let verb = SPEECH_VERB.find(body)?;
+    if verb.start() > 120 {
+        return None;
+    }
+    let outlet = outlet_after_verb(body, verb.end());
+    if verb.start() == 0 || body.get(..verb.start()).is_some_and(is_adverbs_only) {
+        // Inversion: "said Caddell", "sagte der Minister", "so Murtha", "— заявил Лавров".
+        let sp = walk_forward(body.get(verb.end()..)?);
+        return sp.map(|s| Attribution {
+            speaker: Some(s),
+            outlet,
+        });
+    }
+    let sp = walk_back(body.get(..verb.start())?)?;
+    Some(Attribution {
+        speaker: Some(sp),
+        outlet,
+    })
+}
+
+/// Whether `s` holds only short adverbs between a quote and its verb ("…,” he later said").
+fn is_adverbs_only(s: &str) -> bool {
+    let t = s.trim();
+    t.is_empty() || matches!(t, "then" | "later" | "also" | "dann" | "auch" | "weiter")
+}
+
+/// Attribution before the opening mark: "X said:", "X told Y, “", "erklärte er:".
+fn attribute_before(before: &str) -> Option<Attribution> {
+    let verbs: Vec<regex::Match> = SPEECH_VERB.find_iter(before).collect();
+    for verb in verbs.iter().rev().take(3) {
+        if verb.as_str() == "so" {
+            continue;
+        }
+        let head = before.get(..verb.start())?;
+        let tail = before.get(verb.end()..)?;
+        let outlet = outlet_after_verb(before, verb.end());
+        if let Some(sp) = walk_back(head) {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet,
+            });
+        }
+        if let Some(sp) = walk_forward(tail) {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet,
+            });
+        }
+    }
+    if let Some(a) = attribute_according(before) {
+        return Some(a);
+    }
+    // "X: «…»" with no verb.
+    let t = before.trim_end();
+    if let Some(h) = t.strip_suffix(':') {
+        if let Some(sp) = walk_back(h) {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet: None,
+            });
+        }
+    }
+    None
+}
+
+/// "according to X", "laut X", "по словам X", "X zufolge" anywhere in `s`.
+fn attribute_according(s: &str) -> Option<Attribution> {
+    if let Some(m) = ACCORDING.find_iter(s).last() {
+        let rest = s.get(m.end()..)?;
+        if let Some(sp) = walk_forward(rest) {
+            let outlet = if looks_like_outlet(&sp, None) {
+                Some(strip_article(&sp).to_string())
+            } else {
+                outlet_after_verb(rest, 0)
+            };
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet,
+            });
+        }
+    }
+    if let Some(m) = ZUFOLGE.find(s) {
+        if let Some(sp) = walk_back(s.get(..m.start())?) {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet: None,
+            });
+        }
+    }
+    None
+}
+
+/// Any attribution in a whole sentence (used for the sentence before a quote).
+fn attribute_anywhere(s: &str) -> Option<Attribution> {
+    attribute_before(s)
+}
+
+/// The outlet named after a verb like "told" ("told Europetime", "speaking to Europetime").
+fn outlet_after_verb(s: &str, from: usize) -> Option<String> {
+    let rest = s.get(from..)?;
+    let m = OUTLET_AFTER_CUE.captures(rest)?;
+    let g = m.get(1)?;
+    if g.start() > 80 {
+        return None;
+    }
+    let name = g.as_str();
+    looks_like_outlet(name, None).then(|| name.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Speaker phrases
+// ---------------------------------------------------------------------------------------------
+
+/// Lower-case words that may appear inside a speaker phrase ("a NATO official").
+fn is_role_word(w: &str) -> bool {
+    const ROLES: &[&str] = &[
+        "official",
+        "officials",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokesmen",
+        "minister",
+        "ministry",
+        "ministry's",
+        "ministry’s",
+        "president",
+        "secretary",
+        "ambassador",
+        "diplomat",
+        "diplomats",
+        "source",
+        "sources",
+        "analyst",
+        "analysts",
+        "expert",
+        "experts",
+        "adviser",
+        "advisor",
+        "aide",
+        "aides",
+        "governor",
+        "senator",
+        "leader",
+        "leaders",
+        "chief",
+        "director",
+        "chairman",
+        "chairwoman",
+        "head",
+        "representative",
+        "candidate",
+        "nominee",
+        "campaign",
+        "statement",
+        "report",
+        "police",
+        "officer",
+        "officers",
+        "commander",
+        "general",
+        "envoy",
+        "negotiator",
+        "lawyer",
+        "attorney",
+        "prosecutor",
+        "prosecutors",
+        "judge",
+        "economist",
+        "professor",
+        "researcher",
+        "investigators",
+        "member",
+        "members",
+        "manager",
+        "executive",
+        "founder",
+        "pollster",
+        "host",
+        "strategist",
+        "mayor",
+        "chancellor",
+        "premier",
+        "government",
+        "administration",
+        "department",
+        "agency",
+        "committee",
+        "council",
+        "group",
+        "company",
+        "party",
+        "office",
+        "embassy",
+        "military",
+        "army",
+        "witness",
+        "witnesses",
+        "resident",
+        "residents",
+        "activist",
+        "activists",
+        "protester",
+        "protesters",
+        "voters",
+        "supporter",
+        "supporters",
+        "critics",
+        "correspondent",
+        "reporter",
+        "editor",
+        "deputy",
+        "vice",
+        "foreign",
+        "defence",
+        "defense",
+        "interior",
+        "prime",
+        "federal",
+        "senior",
+        "top",
+        "former",
+        "longtime",
+        "unnamed",
+        "anonymous",
+        "another",
+        "local",
+        "western",
+        "state",
+        "white",
+        "house",
+        "release",
+        "spokesman's",
+        "delegation",
+        "organization",
+        "organisation",
+        "union",
+        "board",
+        "team",
+        "officials'",
+        "director-general",
+        "secretary-general",
+        "told",
+        "министр",
+        "глава",
+        "представитель",
+        "пресс-секретарь",
+        "президент",
+        "премьер",
+        "премьер-министр",
+        "посол",
+        "эксперт",
+        "аналитик",
+        "источник",
+        "директор",
+        "председатель",
+        "депутат",
+        "сенатор",
+        "спикер",
+        "политолог",
+        "замглавы",
+        "официальный",
+        "руководитель",
+        "генсек",
+        "генеральный",
+        "секретарь",
+        "министерства",
+        "ведомства",
+        "пресс-служба",
+        "губернатор",
+        "мэр",
+        "дипломат",
+        "посольства",
+        "лидер",
+        "музыкант",
+        "канцлер",
+    ];
+    ROLES.contains(&w)
+}
+
+/// Determiners that may begin a speaker phrase.
+fn is_determiner(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "the"
+            | "der"
+            | "die"
+            | "das"
+            | "des"
+            | "dem"
+            | "den"
+            | "ein"
+            | "eine"
+            | "einer"
+            | "eines"
+            | "einem"
+            | "one"
+    )
+}
+
+/// Small words that may join parts of a speaker phrase ("spokesman for the ministry").
+fn is_connector(w: &str) -> bool {
+    matches!(
+        w,
+        "of" | "for" | "at" | "von" | "vom" | "der" | "des" | "im" | "für" | "and" | "und"
+    )
+}
+
+/// Pronouns that can be speakers.
+fn is_pronoun(w: &str) -> bool {
+    matches!(
+        w.to_lowercase().as_str(),
+        "he" | "she"
+            | "they"
+            | "i"
+            | "we"
+            | "er"
+            | "sie"
+            | "wir"
+            | "ich"
+            | "он"
+            | "она"
+            | "они"
+            | "я"
+            | "мы"
+    )
+}
+
+/// Capitalised words that begin sentences but are not names.
+fn is_capitalized_stopword(w: &str) -> bool {
+    const STOP: &[&str] = &[
+        "But",
+        "And",
+        "However",
+        "In",
+        "On",
+        "At",
+        "When",
+        "After",
+        "Meanwhile",
+        "Also",
+        "As",
+        "Still",
+        "Yet",
+        "So",
+        "Then",
+        "While",
+        "Though",
+        "Although",
+        "If",
+        "Because",
+        "Since",
+        "Later",
+        "Earlier",
+        "Now",
+        "Today",
+        "Yesterday",
+        "This",
+        "That",
+        "It",
+        "There",
+        "Here",
+        "Asked",
+        "Speaking",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Aber",
+        "Und",
+        "Doch",
+        "Auch",
+        "Dann",
+        "Am",
+        "Im",
+        "Bei",
+        "Nach",
+        "Wie",
+        "Dies",
+        "Das",
+        "Es",
+        "Но",
+        "И",
+        "А",
+        "Также",
+        "Как",
+        "Об",
+        "Это",
+        "При",
+        "В",
+        "На",
+        "По",
+        "Однако",
+        "Later,",
+        "Mit",
+        "Zudem",
+        "Außerdem",
+        "Gestern",
+        "Heute",
+    ];
+    STOP.contains(&w)
+}
+
+/// Splits a phrase into words with surrounding punctuation removed, keeping whether a
+/// clause boundary (comma, full stop…) follows each word.
+fn words_of(s: &str) -> Vec<(&str, bool)> {
+    s.split_whitespace()
+        .take(64)
+        .map(|raw| {
+            let boundary = raw.ends_with([',', ';', ':', '!', '?', ')'])
+                || (raw.ends_with('.') && !is_abbreviation(raw));
+            let w = raw.trim_matches(|c: char| {
+                !(c.is_alphanumeric() || c == '’' || c == '\'' || c == '-' || c == '.')
+            });
+            let w = if is_abbreviation(w) {
+                w
+            } else {
+                w.trim_end_matches('.')
+            };
+            (w, boundary)
+        })
+        .filter(|(w, _)| !w.is_empty())
+        .collect()
+}
+
+/// Title abbreviations and initials that end in a full stop without ending a sentence.
+fn is_abbreviation(w: &str) -> bool {
+    let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let core = w.trim_end_matches('.');
+    matches!(
+        core,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Sen"
+            | "Rep"
+            | "Gov"
+            | "St"
+            | "Jr"
+            | "Sr"
+            | "Lt"
+            | "Gen"
+            | "Col"
+            | "Prof"
+            | "Sgt"
+            | "Capt"
+            | "U.S"
+            | "U.N"
+            | "U.K"
+            | "Pres"
+            | "Gen.-Maj"
+    ) || (core.chars().count() == 1 && core.chars().all(char::is_uppercase))
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Walks back from a verb over the words of its subject: "Foreign Minister X", "a NATO official".
+fn walk_back(head: &str) -> Option<String> {
+    let words = words_of(tail_bytes(head, 200));
+    let mut picked: Vec<&str> = Vec::new();
+    for (k, &(w, boundary)) in words.iter().enumerate().rev() {
+        if boundary && k + 1 != words.len() {
+            break;
+        }
+        if boundary && k + 1 == words.len() {
+            // "X, a spokesman, said" — a comma right before the verb ends the subject too.
+            break;
+        }
+        if picked.is_empty() && is_pronoun(w) {
+            return Some(w.to_string());
+        }
+        if picked.len() >= 8 {
+            break;
+        }
+        let lower = w.to_lowercase();
+        if is_determiner(&lower) {
+            if !picked.is_empty() {
+                picked.push(w);
+            }
+            break;
+        }
+        if starts_upper(w) {
+            if is_capitalized_stopword(w) {
+                break;
+            }
+            picked.push(w);
+        } else if is_role_word(&lower)
+            || w.ends_with("’s")
+            || w.ends_with("'s")
+            || (is_connector(&lower) && !picked.is_empty())
+            || (is_adjective_like(&lower) && picked.last().is_some_and(|p| starts_upper(p)))
+        {
+            picked.push(w);
+        } else {
+            break;
+        }
+    }
+    while picked
+        .last()
+        .is_some_and(|w| is_connector(&w.to_lowercase()))
+    {
+        picked.pop();
+    }
+    picked.reverse();
+    finish_phrase(picked)
+}
+
+/// German/Russian lower-case adjective before a noun ("zuständige", "российский").
+fn is_adjective_like(w: &str) -> bool {
+    let n = w.chars().count();
+    n > 4
+        && (w.ends_with('e')
+            || w.ends_with("en")
+            || w.ends_with("er")
+            || w.ends_with("ий")
+            || w.ends_with("ый")
+            || w.ends_with("ой")
+            || w.ends_with("ая"))
+}
+
+/// Walks forward from a verb over the words of an inverted subject: "said Caddell",
+/// "sagte der zuständige Vorstand Uwe Foullong", "заявил глава МИД Сергей Лавров".
+fn walk_forward(tail: &str) -> Option<String> {
+    let words = words_of(head_bytes(tail, 200));
+    let mut picked: Vec<&str> = Vec::new();
+    for (k, &(w, boundary)) in words.iter().enumerate() {
+        if picked.len() >= 10 {
+            break;
+        }
+        let lower = w.to_lowercase();
+        if picked.is_empty() && is_pronoun(w) {
+            return Some(w.to_string());
+        }
+        let next_upper = words.get(k + 1).is_some_and(|(n, _)| starts_upper(n));
+        let ok = if starts_upper(w) {
+            picked.is_empty() || !is_capitalized_stopword(w)
+        } else {
+            is_determiner(&lower)
+                || is_role_word(&lower)
+                || (is_connector(&lower) && !picked.is_empty() && next_upper)
+                || (is_adjective_like(&lower) && next_upper && !picked.is_empty())
+                || (is_adjective_like(&lower) && next_upper && k == 0)
+        };
+        if !ok {
+            break;
+        }
+        if picked.is_empty() && starts_upper(w) && is_capitalized_stopword(w) {
+            break;
+        }
+        picked.push(w);
+        if boundary {
+            break;
+        }
+    }
+    while picked.last().is_some_and(|w| {
+        let l = w.to_lowercase();
+        is_connector(&l) || is_determiner(&l)
+    }) {
+        picked.pop();
+    }
+    finish_phrase(picked)
+}
+
+/// Accepts a phrase as a speaker when it names someone (a capitalised word or a role word).
+fn finish_phrase(picked: Vec<&str>) -> Option<String> {
+    let has_head = picked.iter().any(|w| {
+        starts_upper(w) && !is_determiner(&w.to_lowercase()) || is_role_word(&w.to_lowercase())
+    });
+    if !has_head {
+        return None;
+    }
+    let only_det = picked.len() == 1 && is_determiner(&picked[0].to_lowercase());
+    if only_det {
+        return None;
+    }
+    let s = picked.join(" ");
+    let s = s
+        .trim_end_matches("’s")
+        .trim_end_matches("'s")
+        .trim_matches(|c: char| c == '.' || c == '-')
+        .to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context windows
+// ---------------------------------------------------------------------------------------------
+
+/// Largest char boundary `<= i`.
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Smallest char boundary `>= i`.
+fn ceil_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The last `n` bytes of `s` (on a char boundary).
+fn tail_bytes(s: &str, n: usize) -> &str {
+    let from = ceil_boundary(s, s.len().saturating_sub(n));
+    s.get(from..).unwrap_or("")
+}
+
+/// The first `n` bytes of `s` (on a char boundary).
+fn head_bytes(s: &str, n: usize) -> &str {
+    let to = floor_boundary(s, n);
+    s.get(..to).unwrap_or("")
+}
+
+/// Up to `n` bytes before `start`, cut at the line start.
+fn context_before(text: &str, start: usize, n: usize) -> &str {
+    let from = ceil_boundary(text, start.saturating_sub(n));
+    let s = text.get(from..start).unwrap_or("");
+    match s.rfind('\n') {
+        Some(k) => s.get(k + 1..).unwrap_or(""),
+        None => s,
+    }
+}
+
+/// Up to `n` bytes after `end`, cut at the line end.
+fn context_after(text: &str, end: usize, n: usize) -> &str {
+    let to = floor_boundary(text, end.saturating_add(n));
+    let s = text.get(end..to).unwrap_or("");
+    match s.find('\n') {
+        Some(k) => s.get(..k).unwrap_or(""),
+        None => s,
+    }
+}
+
+/// Byte index just past the first sentence end in `s` (". " not after an abbreviation).
+fn first_sentence_end(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        if matches!(c, '.' | '!' | '?') {
+            let next = bytes.get(i + 1).copied();
+            if next.is_none() || next == Some(b' ') || next == Some(b'\n') {
+                let word_start = s[..i].rfind(' ').map(|k| k + 1).unwrap_or(0);
+                let word = s.get(word_start..=i).unwrap_or("");
+                if c == '.' && is_abbreviation(word) {
+                    continue;
+                }
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// The rest of the sentence after a closing mark, up to the next quote mark or line end.
+fn sentence_after(text: &str, end: usize) -> &str {
+    let s = context_after(text, end, CONTEXT);
+    let s = match s.char_indices().find(|&(_, c)| is_opening_only(c)) {
+        Some((k, _)) => s.get(..k).unwrap_or(""),
+        None => s,
+    };
+    // Skip punctuation that belongs to the quote ("…”. He said" is a new sentence).
+    match first_sentence_end(s) {
+        Some(k) if k > 1 => s.get(..k).unwrap_or(""),
+        Some(_) => "",
+        None => s,
+    }
+}
+
+/// Marks that only ever open quotes.
+fn is_opening_only(c: char) -> bool {
+    matches!(c, '“' | '„' | '«')
+}
+
+/// The part of the sentence before an opening mark (after the previous quote mark).
+fn sentence_before(text: &str, start: usize) -> &str {
+    let s = context_before(text, start, CONTEXT);
+    let s = match s
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_quote_char(c) && c != '’')
+    {
+        Some((k, c)) => s.get(k + c.len_utf8()..).unwrap_or(""),
+        None => s,
+    };
+    let mut from = 0;
+    let mut rest = s;
+    while let Some(k) = first_sentence_end(rest) {
+        if k >= rest.len() {
+            break;
+        }
+        from += k;
+        rest = s.get(from..).unwrap_or("");
+    }
+    s.get(from..).unwrap_or("")
+}
+
+/// The sentence before the sentence containing `start`, in the same paragraph.
+fn previous_sentence(text: &str, start: usize) -> Option<&str> {
+    let line = context_before(text, start, CONTEXT);
+    let cur = sentence_before(text, start);
+    let head = line.get(..line.len().checked_sub(cur.len())?)?;
+    let head = head.trim_end();
+    if head.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    let mut rest = head;
+    while let Some(k) = first_sentence_end(rest) {
+        if k >= rest.len() {
+            break;
+        }
+        from += k;
+        rest = head.get(from..).unwrap_or("");
+    }
+    let sent = head.get(from..)?;
+    // A sentence holding its own quote is not an introduction for this one.
+    if sent.chars().any(|c| is_quote_char(c) && c != '’') {
+        return None;
+    }
+    Some(sent)
+}
+
+/// The last line of the previous paragraph when `start` begins a paragraph.
+fn previous_paragraph_tail(text: &str, start: usize) -> Option<&str> {
+    let line_start = text.get(..start)?.rfind('\n').map(|k| k + 1).unwrap_or(0);
+    if text.get(line_start..start)?.trim().is_empty() && line_start > 0 {
+        let head = text.get(..line_start)?.trim_end();
+        let from = head.rfind('\n').map(|k| k + 1).unwrap_or(0);
+        let line = head.get(from..)?;
+        return Some(tail_bytes(line, CONTEXT));
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indirect speech
+// ---------------------------------------------------------------------------------------------
+
+/// "X said (that) …", "X sagte, dass …", "X заявил, что …".
+static INDIRECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\b(?:said|says|told\s+[\p{L}\s]{1,40}?|added|argued|warned|claimed|insisted|noted|stated|explained|announced|believes|thinks)\s+that\s
+        |\b(?:sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|kritisierte|berichtete|teilte\s+mit|fügte\s+hinzu)\s*,\s*(?:dass\s)?
+        |\b(?:заявил|заявила|заявили|сказал|сказала|отметил|отметила|подчеркнул|подчеркнула|сообщил|сообщила|считает|пояснил|пояснила)\s*,\s*(?:что|будто)\s",
+    )
+    .expect("valid indirect regex")
+});
+
+/// Finds indirect-speech contents that do not overlap the direct quotes in `direct`.
+fn indirect_quotes(text: &str, direct: &[(usize, usize)]) -> Vec<Quote> {
+    let mut out = Vec::new();
+    let mut d = 0usize;
+    for m in INDIRECT.find_iter(text) {
+        let start = m.end();
+        let line = context_after(text, start, 600);
+        let len = first_sentence_end(line).unwrap_or(line.len());
+        let content = line.get(..len).unwrap_or("");
+        let trimmed = content.trim_end_matches(['.', '!', '?', ' ']);
+        let end = start + trimmed.len();
+        if trimmed.split_whitespace().count() < 3 {
+            continue;
+        }
+        while d < direct.len() && direct[d].1 <= start {
+            d += 1;
+        }
+        if direct.get(d).is_some_and(|&(s, _)| s < end) {
+            continue;
+        }
+        let before = context_before(text, m.start(), 200);
+        let verb_at = m.start();
+        let speaker = walk_back(before).or_else(|| {
+            // "sagte der Minister, dass": the subject follows the verb.
+            let after_verb = text.get(verb_at..start)?;
+            let first_space = after_verb.find(' ')?;
+            walk_forward(after_verb.get(first_space..)?)
+        });
+        out.push(Quote {
+            start,
+            end,
+            speaker,
+            outlet: None,
+            kind: QuoteKind::Indirect,
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canonical speakers
+// ---------------------------------------------------------------------------------------------
+
+/// Title words stripped when comparing names ("Mr", "Foreign Minister").
+fn is_title_word(w: &str) -> bool {
+    const TITLES: &[&str] = &[
+        "Mr",
+        "Mr.",
+        "Mrs",
+        "Mrs.",
+        "Ms",
+        "Ms.",
+        "Dr",
+        "Dr.",
+        "Herr",
+        "Frau",
+        "Sen.",
+        "Senator",
+        "Rep.",
+        "Gov.",
+        "Governor",
+        "President",
+        "Minister",
+        "Prime",
+        "Foreign",
+        "Defence",
+        "Defense",
+        "Secretary",
+        "General",
+        "Gen.",
+        "Chancellor",
+        "Ambassador",
+        "Prof.",
+        "Professor",
+        "Judge",
+        "Mayor",
+        "Deputy",
+        "Vice",
+        "State",
+        "Interior",
+        "Finance",
+        "King",
+        "Queen",
+        "Prince",
+        "Pope",
+        "Bundeskanzlerin",
+        "Bundeskanzler",
+        "Kanzlerin",
+        "Kanzler",
+        "Präsident",
+        "Ministerpräsident",
+        "Außenminister",
+        "Innenminister",
+        "Bundespräsident",
+        "Der",
+        "Die",
+        "The",
+        "Sprecher",
+        "Sprecherin",
+        "Chef",
+        "Vorsitzende",
+        "Richter",
+        "Staatssekretär",
+        "Former",
+        "Candidate",
+        "Nominee",
+        "Democratic",
+        "Republican",
+        "Presidential",
+    ];
+    TITLES.contains(&w)
+}
+
+/// Fullest form of each person name in the article, keyed by the last word (surname).
+struct NameIndex {
+    by_surname: HashMap<String, String>,
+}
+
+/// Runs of two to four capitalised words (candidate person names).
+static NAME_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\p{Lu}[\p{L}.\-]*(?:\s+\p{Lu}[\p{L}\-]*){1,4}").expect("valid name-run regex")
+});
+
+impl NameIndex {
+    /// Collects the longest name form for each surname seen in `text` (one linear pass).
+    fn build(text: &str) -> NameIndex {
+        let mut by_surname: HashMap<String, String> = HashMap::new();
+        for m in NAME_RUN.find_iter(text) {
+            let words: Vec<&str> = m
+                .as_str()
+                .split_whitespace()
+                .map(|w| w.trim_end_matches("’s").trim_end_matches("'s"))
+                .collect();
+            let core: Vec<&str> = words
+                .iter()
+                .copied()
+                .skip_while(|w| is_title_word(w) || is_capitalized_stopword(w))
+                .collect();
+            if core.len() < 2 || core.iter().any(|w| is_title_word(w)) {
+                continue;
+            }
+            let Some(last) = core.last() else { continue };
+            let full = core.join(" ");
+            let slot = by_surname.entry((*last).to_string()).or_default();
+            if core.len() > slot.split_whitespace().count() {
+                *slot = full;
+            }
+        }
+        NameIndex { by_surname }
+    }
+
+    /// The canonical form of a speaker phrase: the fullest name sharing its surname, or the
+    /// phrase as written (roles such as "a NATO official" stay as they are).
+    fn canonical(&self, speaker: &str) -> String {
+        let words: Vec<&str> = speaker.split_whitespace().collect();
+        let Some(last) = words.last() else {
+            return speaker.to_string();
+        };
+        let first_lower = words
+            .first()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase));
+        if first_lower || !starts_upper(last) {
+            return speaker.to_string();
+        }
+        let name_part: Vec<&str> = words
+            .iter()
+            .copied()
+            .skip_while(|w| is_title_word(w))
+            .collect();
+        match self.by_surname.get(*last) {
+            Some(full)
+                if full.ends_with(&name_part.join(" ")) && full.split_whitespace().count() > 1 =>
+            {
+                full.clone()
+            }
+            _ if !name_part.is_empty() && name_part.len() < words.len() && words.len() > 1 => {
+                // Keep titles for role-like phrases with no known full name.
+                speaker.to_string()
+            }
+            _ => speaker.to_string(),
+        }
+    }
+
+    /// Whether `w` is the surname of a person named in full in the article.
+    fn is_person_surname(&self, w: &str) -> bool {
+        self.by_surname.contains_key(w)
+    }
+}
+
+/// Canonicalises speakers and resolves pronouns to the last named person before them.
+fn resolve_speakers(_text: &str, quotes: &mut [Quote], names: &NameIndex) {
+    let mut last_person: Option<String> = None;
+    for q in quotes.iter_mut() {
+        let Some(sp) = q.speaker.take() else { continue };
+        let resolved = if is_pronoun(&sp) {
+            let low = sp.to_lowercase();
+            let singular = matches!(low.as_str(), "he" | "she" | "er" | "sie" | "он" | "она");
+            match (&last_person, singular) {
+                (Some(p), true) => p.clone(),
+                _ => sp,
+            }
+        } else {
+            let c = names.canonical(&sp);
+            if c.split_whitespace().all(starts_upper) && !is_role_phrase(&c) {
+                last_person = Some(c.clone());
+            }
+            c
+        };
+        q.speaker = Some(resolved);
+    }
+}
+
+/// Whether a speaker phrase is a role rather than a name ("a NATO official").
+fn is_role_phrase(s: &str) -> bool {
+    s.split_whitespace()
+        .any(|w| is_role_word(&w.to_lowercase()) && !starts_upper(w))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outlets
+// ---------------------------------------------------------------------------------------------
+
+/// Cue then outlet name: "told Europetime", "in an interview with the BBC", "сообщает ТАСС".
+static OUTLET_AFTER_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\b(?:told|telling|speaking\s+to|spoke\s+to|talking\s+to|said\s+to|interview\s+with|interview\s+to|interviewed\s+by|according\s+to|quoted\s+by
+        |gegenüber|Interview\s+mit|laut|berichtete|berichtet|sagte\s+(?:der|dem)|meldete|meldet
+        |сообщает|сообщило|передает|передаёт|пишет|интервью|агентству|изданию|газете|телеканалу)
+        \s+(?:the\s+|der\s+|dem\s+|die\s+|das\s+)?(?:(?:Zeitung|Nachrichtenagentur|Agentur|Sender|Magazin|newspaper|news\s+agency|agency)\s+)?[„“«\x22]?
+        (\p{Lu}[\p{L}\p{N}.\-&]*(?:\s+(?:\p{Lu}[\p{L}\p{N}.\-&]*|of|on|de))*)",
+    )
+    .expect("valid outlet-after regex")
+});
+
+/// Outlet name then cue: "Xinhua reported", "The Washington Post reports".
+static OUTLET_BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"((?:The\s+)?\p{Lu}[\p{L}\p{N}.\-&]*(?:\s+\p{Lu}[\p{L}\p{N}.\-&]*){0,3})\s+(?:reported|reports|has\s+reported|quoted|berichtete|berichtet|meldete|meldet|сообщает|сообщило|сообщил|передает|пишет)\b",
+    )
+    .expect("valid outlet-before regex")
+});
+
+/// Wire credits in parentheses: "(AFP)", "(Reuters)".
+static OUTLET_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\((AFP|Reuters|AP|Xinhua|dpa|DPA|TASS|Interfax|ANSA|EFE|UPI|Kyodo|Yonhap|IANS|PTI|ТАСС|РИА Новости|Интерфакс|sda|APA|KNA|epd|ddp|AFX)\)")
+        .expect("valid wire regex")
+});
+
+/// Wire agencies named as a source inside sentences: "ТАСС", "РИА Новости" after a cue.
+static OUTLET_KNOWN_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:РИА Новости|Интерфакс|ТАСС)").expect("valid known-outlet regex")
+});
+
+/// Words that end typical outlet names.
+fn has_outlet_word(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "Times",
+        "Post",
+        "News",
+        "Journal",
+        "Herald",
+        "Tribune",
+        "Gazette",
+        "Telegraph",
+        "Guardian",
+        "Agency",
+        "Radio",
+        "TV",
+        "Television",
+        "Today",
+        "Daily",
+        "Magazine",
+        "Press",
+        "Zeitung",
+        "Spiegel",
+        "Welt",
+        "Bild",
+        "Review",
+        "Observer",
+        "Independent",
+        "Monitor",
+        "Express",
+        "Mail",
+        "Standard",
+        "Chronicle",
+        "Week",
+        "Weekly",
+        "Network",
+        "Broadcasting",
+        "Wire",
+        "Online",
+        "Insider",
+        "Politico",
+        "Axios",
+        "Bloomberg",
+        "Reuters",
+        "AFP",
+        "Xinhua",
+        "BBC",
+        "CNN",
+        "NBC",
+        "ABC",
+        "CBS",
+        "Fox",
+        "MSNBC",
+        "NPR",
+        "AP",
+        "Al Jazeera",
+        "Interfax",
+        "TASS",
+        "dpa",
+        "Kommersant",
+        "Izvestia",
+        "Vedomosti",
+        "Rundschau",
+        "Kurier",
+        "Allgemeine",
+        "Anzeiger",
+        "Tagesspiegel",
+        "Focus",
+        "Stern",
+        "ZDF",
+        "ARD",
+        "ORF",
+        "RIA",
+        "Novosti",
+        "Sputnik",
+        "Euronews",
+        "Yonhap",
+        "Kyodo",
+        "ANSA",
+        "EFE",
+        "Le Monde",
+        "Figaro",
+        "Haaretz",
+        "Pravda",
+        "Newsweek",
+        "Atlantic",
+        "Hill",
+        "Breitbart",
+        "HuffPost",
+        "Blick",
+        "Presse",
+        "taz",
+        "ТАСС",
+        "Интерфакс",
+        "Новости",
+        "Коммерсантъ",
+        "Известия",
+        "Ведомости",
+    ];
+    name.split_whitespace().any(|w| {
+        let w = w.trim_end_matches(['.', ',', '“', '»', '"']);
+        WORDS.contains(&w)
+    })
+}
+
+/// Removes a leading English article.
+fn strip_article(s: &str) -> &str {
+    s.strip_prefix("the ").unwrap_or(s)
+}
+
+/// Whether `name` looks like a news outlet rather than a person or a place.
+fn looks_like_outlet(name: &str, names: Option<&NameIndex>) -> bool {
+    let name = strip_article(name.trim());
+    if has_outlet_word(name) {
+        return true;
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() != 1 {
+        return false;
+    }
+    let w = words[0];
+    if is_pronoun(w) || is_capitalized_stopword(w) || is_title_word(w) {
+        return false;
+    }
+    if names.is_some_and(|n| n.is_person_surname(w)) {
+        return false;
+    }
+    // A single coined word ("Europetime") or an acronym ("RFE/RL").
+    w.chars().count() >= 2 && starts_upper(w)
+}
+
+/// Adds an outlet mention if it looks like one (`loose` allows single unknown words).
+fn push_outlet(
+    out: &mut Vec<Outlet>,
+    text: &str,
+    start: usize,
+    end: usize,
+    names: &NameIndex,
+    loose: bool,
+) {
+    let Some(raw) = text.get(start..end) else {
+        return;
+    };
+    let trimmed = raw.trim_end_matches(['.', ',', '-', '“', '»', '"']);
+    let (start, raw) = match trimmed.strip_prefix("The ") {
+        Some(r) if !has_outlet_word(r) => (start, trimmed),
+        Some(r) => (start + 4, r),
+        None => (start, trimmed),
+    };
+    let ok = if loose {
+        looks_like_outlet(raw, Some(names))
+    } else {
+        has_outlet_word(raw)
+    };
+    if ok && !raw.is_empty() {
+        out.push(Outlet {
+            name: raw.to_string(),
+            start,
+            end: start + raw.len(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smoke() {
+        let t = "Headline\n\n“We will win,” said Foreign Minister Anna Kovac.";
+        let q = find_quotes(t);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].speaker.as_deref(), Some("Anna Kovac"));
+    }
+}

@@ -1,0 +1,585 @@
+//! `attache index`: walk a folder, find what changed since the last run, extract the
+//! changed files in parallel and hand their passages to tantivy's writer, committing as
+//! it goes. A bad file is skipped with a reason; it never stops the run.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use tantivy::schema::Field;
+use tantivy::{DateTime, TantivyDocument, Term};
+use walkdir::WalkDir;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+use super::schema::{KIND_FILE, KIND_PASSAGE};
+use super::{index_error, FileState, Store};
+use crate::error::{Error, Result};
+use crate::extract::{analyze, push_unique, Article, CalDate};
+use crate::meta::{parse_manifest, Manifest, Meta};
+use crate::passage::{split_passages, MAX_PASSAGE_CHARS};
+
+/// Files are committed in batches of this many, so a crash loses at most one batch.
+const COMMIT_EVERY: usize = 5_000;
+
+/// What `attache index` is asked to do.
+#[derive(Clone, Debug)]
+pub struct IndexOptions {
+    /// The folder to index.
+    pub root: PathBuf,
+    /// The index folder.
+    pub index_dir: PathBuf,
+    /// File name extensions to index, lowercase, without the dot.
+    pub extensions: Vec<String>,
+    /// Drop everything indexed before (in the same commit as the new documents).
+    pub rebuild: bool,
+    /// Threads for extraction and for tantivy's writer.
+    pub threads: usize,
+    /// Memory budget of tantivy's writer in bytes.
+    pub heap: usize,
+}
+
+/// Why a file was not indexed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct IndexReport {
+    /// Files seen with an indexable extension.
+    pub files: usize,
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Passages written in this run.
+    pub passages: usize,
+    pub bytes: u64,
+    pub skipped: Vec<Skipped>,
+    pub seconds: f64,
+    /// The index was created (or rebuilt) by this run.
+    pub created: bool,
+}
+
+impl IndexReport {
+    /// True when the run changed nothing in the index.
+    pub fn nothing_changed(&self) -> bool {
+        self.added + self.changed + self.removed == 0
+    }
+}
+
+/// Receives progress; the CLI draws it, tests ignore it.
+pub trait Progress: Sync {
+    /// The work is known: this many files and bytes to read and extract.
+    fn begin(&self, _files: u64, _bytes: u64) {}
+    /// One more file is done.
+    fn advance(&self, _bytes: u64) {}
+    /// A file was skipped.
+    fn skipped(&self, _skip: &Skipped) {}
+    /// A commit starts (it may take a moment).
+    fn committing(&self) {}
+    /// All files are done.
+    fn finish(&self) {}
+}
+
+/// A progress sink that shows nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// A file found by the walk.
+struct Candidate {
+    path: PathBuf,
+    key: String,
+    size: u64,
+    meta: Meta,
+    stamp: u64,
+}
+
+/// The result of reading and extracting one file.
+enum Outcome {
+    Indexed {
+        key: String,
+        docs: Vec<TantivyDocument>,
+        bytes: u64,
+    },
+    Unchanged {
+        bytes: u64,
+    },
+    Skipped {
+        skip: Skipped,
+        bytes: u64,
+    },
+}
+
+/// Indexes `opts.root` into `opts.index_dir` and reports what changed.
+pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<IndexReport> {
+    let started = Instant::now();
+    let (store, created) = Store::open_or_create(&opts.index_dir, opts.rebuild)?;
+    let mut writer = store.writer(opts.threads, opts.heap)?;
+    let reader = store.reader()?;
+    let known = if opts.rebuild || created {
+        HashMap::new()
+    } else {
+        store.file_states(&reader)?
+    };
+
+    let root = fs::canonicalize(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
+    if !root.is_dir() {
+        return Err(Error::BadOption(format!(
+            "{}: not a folder",
+            opts.root.display()
+        )));
+    }
+    let mut report = IndexReport {
+        created: created || opts.rebuild,
+        ..IndexReport::default()
+    };
+    let (candidates, walk_skips) = walk(&root, &opts.extensions);
+    for skip in walk_skips {
+        progress.skipped(&skip);
+        report.skipped.push(skip);
+    }
+    report.files = candidates.len();
+
+    // Files whose stamp is unchanged are not even read.
+    let mut todo = Vec::new();
+    for c in candidates.iter() {
+        match known.get(&c.key) {
+            Some(state) if state.stamp == c.stamp => report.unchanged += 1,
+            _ => todo.push(c),
+        }
+    }
+    let seen: HashSet<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
+    let root_prefix = format!("{}{}", root.display(), std::path::MAIN_SEPARATOR);
+    let f = &store.fields;
+    if opts.rebuild {
+        writer
+            .delete_all_documents()
+            .map_err(|e| index_error(&store.dir, &e))?;
+    }
+    let mut gone: Vec<&String> = known
+        .keys()
+        .filter(|k| k.starts_with(&root_prefix) && !seen.contains(k.as_str()))
+        .collect();
+    gone.sort();
+    for key in gone {
+        writer.delete_term(Term::from_field_text(f.path, key));
+        report.removed += 1;
+    }
+
+    let total_bytes: u64 = todo.iter().map(|c| c.size).sum();
+    progress.begin(todo.len() as u64, total_bytes);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.max(1))
+        .build()
+        .map_err(|e| Error::BadOption(format!("cannot start {} threads: {e}", opts.threads)))?;
+    let (tx, rx) = mpsc::sync_channel::<Outcome>(256);
+    let mut since_commit = 0usize;
+    let result: Result<()> = std::thread::scope(|scope| {
+        let known = &known;
+        let todo = &todo;
+        scope.spawn(move || {
+            pool.install(|| {
+                todo.par_iter().for_each_with(tx, |tx, c| {
+                    let _ = tx.send(process(c, known.get(&c.key), f));
+                });
+            });
+        });
+        for outcome in rx {
+            match outcome {
+                Outcome::Indexed { key, docs, bytes } => {
+                    if known.contains_key(&key) {
+                        report.changed += 1;
+                        writer.delete_term(Term::from_field_text(f.path, &key));
+                    } else {
+                        report.added += 1;
+                    }
+                    // The last document is the file record; the rest are passages.
+                    report.passages += docs.len().saturating_sub(1);
+                    for doc in docs {
+                        writer
+                            .add_document(doc)
+                            .map_err(|e| index_error(&store.dir, &e))?;
+                    }
+                    report.bytes += bytes;
+                    progress.advance(bytes);
+                    since_commit += 1;
+                }
+                Outcome::Unchanged { bytes } => {
+                    report.unchanged += 1;
+                    progress.advance(bytes);
+                }
+                Outcome::Skipped { skip, bytes } => {
+                    progress.skipped(&skip);
+                    report.skipped.push(skip);
+                    progress.advance(bytes);
+                }
+            }
+            if since_commit >= COMMIT_EVERY {
+                progress.committing();
+                writer.commit().map_err(|e| index_error(&store.dir, &e))?;
+                since_commit = 0;
+            }
+        }
+        Ok(())
+    });
+    result?;
+    progress.committing();
+    writer.commit().map_err(|e| index_error(&store.dir, &e))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| index_error(&store.dir, &e))?;
+    progress.finish();
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Walks `root` (following links, surviving loops, skipping hidden entries) and returns
+/// the files to consider, sorted by path, with their manifest metadata.
+fn walk(root: &Path, extensions: &[String]) -> (Vec<Candidate>, Vec<Skipped>) {
+    let mut files = Vec::new();
+    let mut manifests: HashMap<PathBuf, Manifest> = HashMap::new();
+    let mut skips = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                let reason = if err.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else if let Some(io) = err.io_error() {
+                    io.to_string()
+                } else {
+                    err.to_string()
+                };
+                skips.push(Skipped { path, reason });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if name == "manifest.jsonl" {
+            match fs::read_to_string(path) {
+                Ok(text) => {
+                    let (manifest, bad) = parse_manifest(&text);
+                    if bad > 0 {
+                        skips.push(Skipped {
+                            path: path.display().to_string(),
+                            reason: format!("{bad} manifest lines without a \"file\" were ignored"),
+                        });
+                    }
+                    if let Some(dir) = path.parent() {
+                        manifests.insert(dir.to_path_buf(), manifest);
+                    }
+                }
+                Err(e) => skips.push(Skipped {
+                    path: path.display().to_string(),
+                    reason: format!("manifest unreadable: {e}"),
+                }),
+            }
+            continue;
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if !extensions.iter().any(|x| *x == ext) {
+            continue;
+        }
+        let md = match entry.metadata() {
+            Ok(md) => md,
+            Err(e) => {
+                skips.push(Skipped {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let mtime = md
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        files.push((path.to_path_buf(), md.len(), mtime));
+    }
+    let candidates = files
+        .into_iter()
+        .map(|(path, size, mtime)| {
+            let meta = manifest_meta(&manifests, root, &path);
+            let mut h = Xxh3::new();
+            h.update(&size.to_le_bytes());
+            h.update(&mtime.to_le_bytes());
+            h.update(&meta_hash(&meta).to_le_bytes());
+            Candidate {
+                key: path.to_string_lossy().into_owned(),
+                path,
+                size,
+                meta,
+                stamp: h.digest(),
+            }
+        })
+        .collect();
+    (candidates, skips)
+}
+
+/// The manifest entry for `path`: from the nearest manifest in its folder or above (up
+/// to `root`), keyed by the path relative to that manifest's folder.
+fn manifest_meta(manifests: &HashMap<PathBuf, Manifest>, root: &Path, path: &Path) -> Meta {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if let Some(m) = manifests.get(d) {
+            if let Ok(rel) = path.strip_prefix(d) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if let Some(meta) = m.get(&rel) {
+                    return meta.clone();
+                }
+            }
+        }
+        if d == root {
+            break;
+        }
+        dir = d.parent();
+    }
+    Meta::default()
+}
+
+/// A hash of metadata, part of a file's stamp and fingerprint.
+fn meta_hash(meta: &Meta) -> u64 {
+    xxh3_64(format!("{meta:?}").as_bytes())
+}
+
+/// Reads and extracts one file.
+fn process(c: &Candidate, known: Option<&FileState>, f: &super::Fields) -> Outcome {
+    let skip = |reason: String| Outcome::Skipped {
+        skip: Skipped {
+            path: c.path.display().to_string(),
+            reason,
+        },
+        bytes: c.size,
+    };
+    let bytes = match fs::read(&c.path) {
+        Ok(b) => b,
+        Err(e) => return skip(format!("cannot read: {e}")),
+    };
+    let fingerprint = xxh3_64(&bytes) ^ meta_hash(&c.meta).rotate_left(17);
+    if known.is_some_and(|k| k.fingerprint == fingerprint) {
+        return Outcome::Unchanged { bytes: c.size };
+    }
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(reason) => return skip(reason),
+    };
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .is_empty()
+    {
+        return skip("empty file".into());
+    }
+    let article = analyze(&text, &c.meta, None);
+    let mut docs = passage_docs(f, &c.key, &text, &article);
+    let mut file_doc = TantivyDocument::default();
+    file_doc.add_text(f.kind, KIND_FILE);
+    file_doc.add_text(f.path, &c.key);
+    file_doc.add_u64(f.stamp, c.stamp);
+    file_doc.add_u64(f.fingerprint, fingerprint);
+    docs.push(file_doc);
+    Outcome::Indexed {
+        key: c.key.clone(),
+        docs,
+        bytes: c.size,
+    }
+}
+
+/// Turns file bytes into text: UTF-8 as it is, UTF-16 with a byte-order mark decoded;
+/// binary files and invalid UTF-8 are refused with a reason.
+pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, String> {
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(&bytes) {
+        if enc != encoding_rs::UTF_8 {
+            let (text, _, had_errors) = enc.decode(&bytes);
+            if had_errors {
+                return Err(format!("invalid {} text", enc.name()));
+            }
+            return Ok(text.into_owned());
+        }
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary file (NUL bytes)".into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// One tantivy document per distinct passage of the article.
+pub fn passage_docs(
+    f: &super::Fields,
+    key: &str,
+    text: &str,
+    article: &Article,
+) -> Vec<TantivyDocument> {
+    let passages = split_passages(text, article.body_start, MAX_PASSAGE_CHARS);
+    let publisher = article.sources.first();
+    let published = article.published.and_then(cal_to_datetime);
+    let mut seen = HashSet::new();
+    let mut docs = Vec::with_capacity(passages.len());
+    for p in passages {
+        let body = &text[p.start..p.end];
+        if !seen.insert(xxh3_64(body.as_bytes())) {
+            continue;
+        }
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, KIND_PASSAGE);
+        doc.add_text(f.path, key);
+        doc.add_text(f.title, &article.title);
+        doc.add_text(f.body, body);
+        doc.add_u64(f.ordinal, docs.len() as u64);
+        doc.add_u64(f.start, p.start as u64);
+        doc.add_u64(f.end, p.end as u64);
+        let mut speakers = Vec::new();
+        let mut sources: Vec<String> = publisher.into_iter().cloned().collect();
+        for q in &article.quotes {
+            if q.start < p.end && p.start < q.end {
+                if let Some(s) = &q.speaker {
+                    push_unique(&mut speakers, s.clone());
+                }
+                if let Some(o) = &q.outlet {
+                    push_unique(&mut sources, o.clone());
+                }
+            }
+        }
+        // Outlets named inside the passage itself ("told Europetime", "(AFP)").
+        for name in article.sources.iter().skip(1) {
+            if contains_word(body, name) {
+                push_unique(&mut sources, name.clone());
+            }
+        }
+        add_all(&mut doc, f.speaker, &speakers);
+        add_all(&mut doc, f.source, &sources);
+        if let Some(dt) = published {
+            doc.add_date(f.published, dt);
+        }
+        if let Some(d) = article.published {
+            doc.add_text(f.published_text, d.to_string());
+        }
+        doc.add_text(f.date_source, article.date_source.as_str());
+        let mut values = Vec::new();
+        for d in &article.dates {
+            if d.start < p.end && p.start < d.end {
+                push_unique(&mut values, d.value.to_string());
+            }
+        }
+        add_all(&mut doc, f.dates, &values);
+        docs.push(doc);
+    }
+    docs
+}
+
+fn add_all(doc: &mut TantivyDocument, field: Field, values: &[String]) {
+    for v in values {
+        doc.add_text(field, v);
+    }
+}
+
+/// True when `needle` occurs in `hay` and is not part of a longer word.
+fn contains_word(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Midnight UTC of the first day a calendar value covers.
+pub fn cal_to_datetime(d: CalDate) -> Option<DateTime> {
+    let days = days_from_civil(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))?;
+    Some(DateTime::from_timestamp_secs(days * 86_400))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(year: i32, month: u8, day: u8) -> Option<i64> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Seconds since the epoch now, for "last updated".
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_cases() {
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Hé".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        let cases: Vec<(Vec<u8>, std::result::Result<&str, &str>)> = vec![
+            (b"plain".to_vec(), Ok("plain")),
+            ("\u{feff}bom".as_bytes().to_vec(), Ok("\u{feff}bom")),
+            (utf16le, Ok("Hé")),
+            (vec![b'a', 0, b'b'], Err("binary file (NUL bytes)")),
+            (
+                vec![b'a', 0xFF, b'b'],
+                Err("not UTF-8 text (invalid byte at offset 1)"),
+            ),
+        ];
+        for (bytes, want) in cases {
+            let got = decode(bytes.clone());
+            assert_eq!(got.as_deref().map_err(|e| e.as_str()), want, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn civil_days() {
+        let cases = [
+            ((1970, 1, 1), Some(0)),
+            ((2000, 3, 1), Some(11_017)),
+            ((2022, 5, 14), Some(19_126)),
+            ((1969, 12, 31), Some(-1)),
+            ((2022, 13, 1), None),
+        ];
+        for ((y, m, d), want) in cases {
+            assert_eq!(days_from_civil(y, m, d), want, "{y}-{m}-{d}");
+        }
+    }
+
+    #[test]
+    fn word_containment() {
+        assert!(contains_word("told Europetime.", "Europetime"));
+        assert!(!contains_word("told Europetimes", "Europetime"));
+        assert!(contains_word("(AFP) -", "AFP"));
+    }
+}

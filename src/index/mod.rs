@@ -1,0 +1,229 @@
+//! The on-disk index: opening and creating it safely, the writer lock, and the record of
+//! which files it holds. Knows tantivy; knows nothing of terminals or clap.
+
+pub mod build;
+pub mod schema;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::DocSetCollector;
+use tantivy::directory::error::LockError;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+
+use crate::error::{Error, Result};
+pub use schema::Fields;
+
+/// Name of the file that marks a folder as an attache index and records its format.
+pub const FORMAT_FILE: &str = "attache-format";
+
+/// An open index with its resolved fields.
+pub struct Store {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub fields: Fields,
+}
+
+/// What the index records about one file it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileState {
+    /// Hash of (size, mtime, metadata): equal means "surely unchanged".
+    pub stamp: u64,
+    /// Hash of (content, metadata): equal means "unchanged", even if touched.
+    pub fingerprint: u64,
+}
+
+/// True when `dir` holds a committed index (of any format).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+impl Store {
+    /// Opens an existing index for reading and writing. Fails with a sentence that says
+    /// how to rebuild when it is missing, foreign, of another format or damaged.
+    pub fn open(dir: &Path) -> Result<Store> {
+        if !exists(dir) {
+            return Err(Error::IndexMissing {
+                path: dir.to_path_buf(),
+            });
+        }
+        let unusable = |detail: String| Error::IndexUnusable {
+            path: dir.to_path_buf(),
+            detail,
+        };
+        match read_format(dir) {
+            Some(v) if v == schema::FORMAT_VERSION => {}
+            Some(v) => {
+                return Err(unusable(format!(
+                    "it has format {v}, this attache reads format {}",
+                    schema::FORMAT_VERSION
+                )))
+            }
+            None => return Err(unusable("it was not made by attache".into())),
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| unusable(describe(&e)))?;
+        let fields = Fields::from_schema(&index.schema())
+            .ok_or_else(|| unusable("its schema is not this attache's".into()))?;
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+        })
+    }
+
+    /// Opens the index at `dir`, creating it when there is none. An attache index of
+    /// another format is replaced; so is a damaged one when `rebuild` is set (an intact
+    /// one keeps its last commit until the rebuild commits). A folder holding other files
+    /// is never touched. Returns the store and whether it was created empty.
+    pub fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Store, bool)> {
+        if exists(dir) {
+            match Store::open(dir) {
+                Ok(store) => return Ok((store, false)),
+                Err(Error::IndexUnusable { .. })
+                    if read_format(dir).is_some_and(|v| v != schema::FORMAT_VERSION)
+                        || (rebuild && read_format(dir).is_some()) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        clear_folder(dir)?;
+        let fields = Fields::new();
+        let mmap = MmapDirectory::open(dir).map_err(|e| Error::Index {
+            path: dir.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        let index = Index::create(mmap, fields.schema.clone(), Default::default())
+            .map_err(|e| index_error(dir, &e))?;
+        fs::write(
+            dir.join(FORMAT_FILE),
+            format!("{}\n", schema::FORMAT_VERSION),
+        )
+        .map_err(|e| Error::io(dir.join(FORMAT_FILE), e))?;
+        Ok((
+            Store {
+                dir: dir.to_path_buf(),
+                index,
+                fields,
+            },
+            true,
+        ))
+    }
+
+    /// Takes the writer lock. `threads` worker threads share `heap` bytes (at least 15 MB
+    /// each; fewer threads are used when the heap is too small for all of them).
+    pub fn writer(&self, threads: usize, heap: usize) -> Result<IndexWriter> {
+        let threads = threads.clamp(1, 8).min((heap / 15_000_000).max(1));
+        let heap = heap.max(15_000_000 * threads);
+        self.index
+            .writer_with_num_threads(threads, heap)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexInUse {
+                    path: self.dir.clone(),
+                },
+                e => index_error(&self.dir, &e),
+            })
+    }
+
+    /// A reader that sees exactly the last commit and reloads only when asked.
+    pub fn reader(&self) -> Result<IndexReader> {
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| index_error(&self.dir, &e))
+    }
+
+    /// Every file the index holds, by path, with its recorded state.
+    pub fn file_states(&self, reader: &IndexReader) -> Result<HashMap<String, FileState>> {
+        let searcher = reader.searcher();
+        let f = &self.fields;
+        let q = TermQuery::new(
+            Term::from_field_text(f.kind, schema::KIND_FILE),
+            IndexRecordOption::Basic,
+        );
+        let addrs = searcher
+            .search(&q, &DocSetCollector)
+            .map_err(|e| index_error(&self.dir, &e))?;
+        let mut out = HashMap::with_capacity(addrs.len());
+        for addr in addrs {
+            let doc: TantivyDocument =
+                searcher.doc(addr).map_err(|e| index_error(&self.dir, &e))?;
+            let path = doc.get_first(f.path).and_then(|v| v.as_str());
+            let stamp = doc.get_first(f.stamp).and_then(|v| v.as_u64());
+            let fingerprint = doc.get_first(f.fingerprint).and_then(|v| v.as_u64());
+            if let (Some(path), Some(stamp), Some(fingerprint)) = (path, stamp, fingerprint) {
+                out.insert(path.to_string(), FileState { stamp, fingerprint });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Reads the format number from the marker file, if there is one.
+fn read_format(dir: &Path) -> Option<u32> {
+    fs::read_to_string(dir.join(FORMAT_FILE))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+}
+
+/// Empties an index folder before (re)creating an index in it. Only a folder that is
+/// empty, holds nothing but a `.gitignore`, or is marked as attache's is cleared; any
+/// other folder is refused, so a mistyped `--index` never deletes a user's files.
+fn clear_folder(dir: &Path) -> Result<()> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().is_some_and(|n| n != ".gitignore"))
+        .collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    if read_format(dir).is_none() && !dir.join(FORMAT_FILE).exists() {
+        return Err(Error::IndexUnusable {
+            path: dir.to_path_buf(),
+            detail: "the folder holds files that are not an attache index; choose another --index folder".into(),
+        });
+    }
+    for p in entries {
+        let r = if p.is_dir() {
+            fs::remove_dir_all(&p)
+        } else {
+            fs::remove_file(&p)
+        };
+        r.map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
+}
+
+/// A tantivy error as a sentence (its Display text can hold Debug output).
+fn describe(e: &TantivyError) -> String {
+    match e {
+        TantivyError::OpenDirectoryError(_) | TantivyError::OpenReadError(_) => {
+            "a file of the index cannot be read".into()
+        }
+        TantivyError::DataCorruption(_) => "the index is damaged".into(),
+        TantivyError::SchemaError(_) => "its schema is not this attache's".into(),
+        TantivyError::IoError(io) => io.to_string(),
+        other => {
+            let s = other.to_string();
+            s.lines()
+                .next()
+                .unwrap_or("unknown error")
+                .chars()
+                .take(200)
+                .collect()
+        }
+    }
+}
+
+/// Wraps a tantivy error with the index path.
+pub fn index_error(dir: &Path, e: &TantivyError) -> Error {
+    Error::Index {
+        path: dir.to_path_buf(),
+        detail: describe(e),
+    }
+}

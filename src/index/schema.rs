@@ -1,0 +1,120 @@
+//! The tantivy schema: one document per passage, plus one per file that records what
+//! was indexed (its fingerprint) so a second run can skip unchanged files.
+
+use tantivy::schema::{
+    DateOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+    STORED, STRING,
+};
+
+/// Bump when the schema or what extraction stores changes: an index of another format
+/// is rebuilt (by `attache index`) or refused (by `attache search`).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Tokenizer of the searchable text fields: lowercasing plus English stemming.
+pub const TEXT_TOKENIZER: &str = "en_stem";
+
+/// `kind` value of passage documents.
+pub const KIND_PASSAGE: &str = "passage";
+/// `kind` value of file documents.
+pub const KIND_FILE: &str = "file";
+
+/// Handles to every field, resolved once.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub schema: Schema,
+    /// `passage` or `file`.
+    pub kind: Field,
+    /// Absolute path of the file; the key for replacing and deleting a file's documents.
+    pub path: Field,
+    pub title: Field,
+    pub body: Field,
+    /// Passage number within its file, from 0.
+    pub ordinal: Field,
+    /// Byte range of the passage in the file.
+    pub start: Field,
+    pub end: Field,
+    /// Speakers of the quotes that overlap the passage (searchable text).
+    pub speaker: Field,
+    /// The publisher and the outlets named for statements in the passage.
+    pub source: Field,
+    /// Publication date (midnight UTC) for range filters.
+    pub published: Field,
+    /// The publication date as written at its precision: YYYY, YYYY-MM or YYYY-MM-DD.
+    pub published_text: Field,
+    pub date_source: Field,
+    /// Calendar values of the dates the passage mentions, as YYYY[-MM[-DD]] tokens.
+    pub dates: Field,
+    /// File documents: content fingerprint and the quick (size, mtime, metadata) stamp.
+    pub fingerprint: Field,
+    pub stamp: Field,
+}
+
+impl Fields {
+    /// Builds the schema.
+    pub fn new() -> Fields {
+        let mut sb = Schema::builder();
+        let text = |stored: bool| {
+            let o = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TEXT_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            if stored {
+                o.set_stored()
+            } else {
+                o
+            }
+        };
+        let kind = sb.add_text_field("kind", STRING);
+        let path = sb.add_text_field("path", STRING | STORED);
+        let title = sb.add_text_field("title", text(true));
+        let body = sb.add_text_field("body", text(true));
+        let ordinal = sb.add_u64_field("ordinal", STORED);
+        let start = sb.add_u64_field("start", STORED);
+        let end = sb.add_u64_field("end", STORED);
+        let speaker = sb.add_text_field("speaker", text(true));
+        let source = sb.add_text_field("source", text(true));
+        let published = sb.add_date_field(
+            "published",
+            DateOptions::from(INDEXED).set_fast().set_stored(),
+        );
+        let published_text = sb.add_text_field("published_text", STRING | STORED);
+        let date_source = sb.add_text_field("date_source", STRING | STORED);
+        let dates = sb.add_text_field("dates", STRING | STORED);
+        let fingerprint = sb.add_u64_field("fingerprint", STORED);
+        let stamp = sb.add_u64_field("stamp", STORED | FAST);
+        Fields {
+            schema: sb.build(),
+            kind,
+            path,
+            title,
+            body,
+            ordinal,
+            start,
+            end,
+            speaker,
+            source,
+            published,
+            published_text,
+            date_source,
+            dates,
+            fingerprint,
+            stamp,
+        }
+    }
+
+    /// Resolves the fields of an index opened from disk; fails if one is missing.
+    pub fn from_schema(schema: &Schema) -> Option<Fields> {
+        let want = Fields::new();
+        if *schema != want.schema {
+            return None;
+        }
+        Some(want)
+    }
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields::new()
+    }
+}
