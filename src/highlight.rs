@@ -90,7 +90,8 @@ fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
-/// Byte ranges of `text` that match any pattern, sorted and merged where they touch.
+/// Byte ranges of `text` that match any pattern, sorted, and merged where they touch or
+/// only white space stands between them.
 pub fn highlight(
     text: &str,
     patterns: &[Pattern],
@@ -118,7 +119,11 @@ pub fn highlight(
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
     for (s, e) in ranges {
         match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            // Touching, or apart by white space only: one range, so that the words of
+            // "Substantial NATO-Georgia Package" read as one highlight.
+            Some(last) if s <= last.1 || text.get(last.1..s).is_some_and(|gap| gap.trim().is_empty()) => {
+                last.1 = last.1.max(e)
+            }
             _ => merged.push((s, e)),
         }
     }
@@ -151,7 +156,7 @@ mod tests {
             ("title:nato body:talks speaker:darchiashvili", &[&["talk"]]),
             (
                 "+sanctions^2 \"grain corridor\"~1 (un",
-                &[&["sanction"], &["grain", "corridor"]],
+                &[&["sanction"], &["grain", "corridor"], &["un"]],
             ),
             ("\"unclosed phrase", &[&["unclos", "phrase"]]),
             ("", &[]),
@@ -178,6 +183,9 @@ mod tests {
             .map(|(s, e)| &text[s..e])
             .collect();
         assert_eq!(got, ["Substantial NATO-Georgia Package", "talks"]);
+        let pats = patterns("substantial NATO-Georgia package", &mut a);
+        let got: Vec<&str> = highlight(text, &pats, &mut a).into_iter().map(|(s, e)| &text[s..e]).collect();
+        assert_eq!(got, ["Substantial NATO-Georgia Package", "NATO-Georgia"]);
         let pats = patterns("NATO-Georgia", &mut a);
         let got: Vec<&str> = highlight(text, &pats, &mut a)
             .into_iter()

@@ -111,7 +111,7 @@ fn apply_field(meta: &mut Meta, key: &str, value: &str) {
 pub fn parse_meta_date(value: &str) -> Option<CalDate> {
     let value = value.trim();
     let head = value
-        .split(|c: char| c == 'T' || c == ' ')
+        .split(['T', ' '])
         .next()
         .unwrap_or(value);
     CalDate::parse(head)
@@ -157,9 +157,12 @@ pub fn parse_manifest(text: &str) -> (Manifest, usize) {
 mod tests {
     use super::*;
 
+    /// Expected title, date, source and body start of a front-matter block.
+    type Want<'a> = Option<(&'a str, &'a str, &'a str, usize)>;
+
     #[test]
     fn front_matter_cases() {
-        let cases: &[(&str, Option<(&str, &str, &str, usize)>)] = &[
+        let cases: &[(&str, Want)] = &[
             (
                 "---\ntitle: Talks resume\ndate: 2023-05-14\nsource: Caspian Courier\n---\nHead\n\nBody\n",
                 Some(("Talks resume", "2023-05-14", "Caspian Courier", 69)),

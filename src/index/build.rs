@@ -299,7 +299,7 @@ fn walk(root: &Path, extensions: &[String]) -> (Vec<Candidate>, Vec<Skipped>) {
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
-        if !extensions.iter().any(|x| *x == ext) {
+        if !extensions.contains(&ext) {
             continue;
         }
         let md = match entry.metadata() {
