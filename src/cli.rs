@@ -5,6 +5,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -81,7 +82,12 @@ struct IndexArgs {
 #[derive(clap::Args, Debug)]
 struct SearchArgs {
     /// Query in tantivy's syntax: words, "phrases", AND/OR/-, field:value.
-    query: String,
+    #[arg(required_unless_present = "queries")]
+    query: Option<String>,
+    /// Run many queries in one process: one a line from FILE (`-` for stdin); every hit is
+    /// tagged with its query. Blank lines and lines starting with `#` are ignored.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    queries: Option<PathBuf>,
     /// Number of passages to show.
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
@@ -245,6 +251,8 @@ fn summary_line(r: &IndexReport, index: &Path) -> String {
 /// The progress bar on stderr; hidden when stderr is not a terminal.
 struct Bar {
     bar: ProgressBar,
+    files: std::sync::atomic::AtomicU64,
+    done: std::sync::atomic::AtomicU64,
 }
 
 impl Bar {
@@ -254,12 +262,17 @@ impl Bar {
         } else {
             ProgressBar::hidden()
         };
-        Bar { bar }
+        Bar {
+            bar,
+            files: Default::default(),
+            done: Default::default(),
+        }
     }
 }
 
 impl Progress for Bar {
     fn begin(&self, files: u64, bytes: u64) {
+        self.files.store(files, Relaxed);
         self.bar.set_length(bytes.max(1));
         self.bar.set_message(format!("0/{files} files"));
         let style = ProgressStyle::with_template(
@@ -272,8 +285,9 @@ impl Progress for Bar {
     }
     fn advance(&self, bytes: u64) {
         self.bar.inc(bytes);
-        let done = self.bar.position();
-        let _ = done;
+        let done = self.done.fetch_add(1, Relaxed) + 1;
+        self.bar
+            .set_message(format!("{done}/{} files", self.files.load(Relaxed)));
     }
     fn skipped(&self, skip: &Skipped) {
         let line = format!(
@@ -298,8 +312,8 @@ fn parse_date(value: &str) -> Result<CalDate, Error> {
 }
 
 fn run_search(index: &Path, args: SearchArgs, color: bool) -> Outcome {
-    let req = SearchRequest {
-        query: args.query.clone(),
+    let base = SearchRequest {
+        query: String::new(),
         limit: args.limit,
         speaker: args.speaker.clone(),
         source: args.source.clone(),
@@ -308,27 +322,76 @@ fn run_search(index: &Path, args: SearchArgs, color: bool) -> Outcome {
         any: args.any,
         lenient: args.lenient,
     };
-    if req.limit == 0 {
+    if base.limit == 0 {
         return Err(Error::BadOption("--limit must be at least 1".into()).into());
     }
+    let (queries, batch) = match (&args.query, &args.queries) {
+        (_, Some(file)) => (read_queries(file)?, true),
+        (Some(q), None) => (vec![q.clone()], false),
+        (None, None) => {
+            return Err(Error::BadOption("give a QUERY or --queries FILE".into()).into())
+        }
+    };
     ensure_index(index)?;
     let mut searcher = Searcher::open(index)?;
-    let results = searcher.search(&req)?;
-    for w in &results.warnings {
-        eprintln!("attache: warning: {w}");
-    }
     let mut out = io::BufWriter::new(io::stdout().lock());
-    for hit in &results.hits {
-        let mut hit = hit.clone();
-        hit.path = display_path(&hit.path);
-        if args.json {
-            write_json_hit(&mut out, &hit)?;
-        } else {
-            write_human_hit(&mut out, &hit, color)?;
+    let (mut any_hit, mut any_error) = (false, false);
+    for query in &queries {
+        let req = SearchRequest {
+            query: query.clone(),
+            ..base.clone()
+        };
+        let results = match searcher.search(&req) {
+            Ok(r) => r,
+            // In a batch, one bad query is reported and the others still run.
+            Err(e @ Error::Query { .. }) if batch => {
+                out.flush()?;
+                eprintln!("attache: {e}");
+                any_error = true;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        for w in &results.warnings {
+            eprintln!("attache: warning: {w}");
+        }
+        if batch && !args.json {
+            writeln!(out, "{}", paint(color, BOLD, &format!("== {query}")))?;
+        }
+        any_hit |= !results.hits.is_empty();
+        for hit in &results.hits {
+            let mut hit = hit.clone();
+            hit.path = display_path(&hit.path);
+            if args.json {
+                write_json_hit(&mut out, &hit, batch.then_some(query.as_str()))?;
+            } else {
+                write_human_hit(&mut out, &hit, color)?;
+            }
         }
     }
     out.flush()?;
-    Ok(if results.hits.is_empty() { 1 } else { 0 })
+    Ok(if any_error {
+        2
+    } else if any_hit {
+        0
+    } else {
+        1
+    })
+}
+
+/// The queries of a `--queries` file (or stdin for `-`).
+fn read_queries(file: &Path) -> Result<Vec<String>, Failure> {
+    let text = if file == Path::new("-") {
+        io::read_to_string(io::stdin()).map_err(|e| Error::io("<stdin>", e))?
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?
+    };
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect())
 }
 
 /// On a fresh clone there is no index yet: build it from `./corpus` when the index is
@@ -369,8 +432,8 @@ fn display_path(path: &str) -> String {
 }
 
 /// One hit as a JSON Lines object (the format is documented in the README).
-fn write_json_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
-    let v = json!({
+fn write_json_hit(out: &mut impl Write, hit: &Hit, query: Option<&str>) -> io::Result<()> {
+    let mut v = json!({
         "type": "hit",
         "rank": hit.rank,
         "score": hit.score,
@@ -387,25 +450,32 @@ fn write_json_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
         "date_source": hit.date_source,
         "dates": hit.dates,
     });
+    if let (Some(q), Some(o)) = (query, v.as_object_mut()) {
+        o.insert("query".into(), json!(q));
+    }
     writeln!(out, "{v}")
 }
 
+const BOLD: &str = "\x1b[1m";
 const BOLD_RED: &str = "\x1b[1;31m";
 const MAGENTA: &str = "\x1b[35m";
 const GREEN: &str = "\x1b[32m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
+/// `s` in the ANSI colour `code` when colour is on.
+fn paint(color: bool, code: &str, s: &str) -> String {
+    if color {
+        format!("{code}{s}{RESET}")
+    } else {
+        s.to_string()
+    }
+}
+
 /// One hit for people: a header line, the title, who/where/when, and the passage with
-/// the query's words marked (colour on a terminal, `[…]` brackets otherwise? no: plain).
+/// the query's words marked (in colour on a terminal).
 fn write_human_hit(out: &mut impl Write, hit: &Hit, color: bool) -> io::Result<()> {
-    let paint = |code: &str, s: &str| {
-        if color {
-            format!("{code}{s}{RESET}")
-        } else {
-            s.to_string()
-        }
-    };
+    let paint = |code: &str, s: &str| paint(color, code, s);
     writeln!(
         out,
         "{} {} {}",

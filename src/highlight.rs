@@ -121,7 +121,9 @@ pub fn highlight(
         match merged.last_mut() {
             // Touching, or apart by white space only: one range, so that the words of
             // "Substantial NATO-Georgia Package" read as one highlight.
-            Some(last) if s <= last.1 || text.get(last.1..s).is_some_and(|gap| gap.trim().is_empty()) => {
+            Some(last)
+                if s <= last.1 || text.get(last.1..s).is_some_and(|gap| gap.trim().is_empty()) =>
+            {
                 last.1 = last.1.max(e)
             }
             _ => merged.push((s, e)),
@@ -184,7 +186,10 @@ mod tests {
             .collect();
         assert_eq!(got, ["Substantial NATO-Georgia Package", "talks"]);
         let pats = patterns("substantial NATO-Georgia package", &mut a);
-        let got: Vec<&str> = highlight(text, &pats, &mut a).into_iter().map(|(s, e)| &text[s..e]).collect();
+        let got: Vec<&str> = highlight(text, &pats, &mut a)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
         assert_eq!(got, ["Substantial NATO-Georgia Package", "NATO-Georgia"]);
         let pats = patterns("NATO-Georgia", &mut a);
         let got: Vec<&str> = highlight(text, &pats, &mut a)

@@ -110,10 +110,7 @@ fn apply_field(meta: &mut Meta, key: &str, value: &str) {
 /// (`1987-02-26T15:01:01.79`, `2022-05-14 10:00`), or `YYYY-MM` / `YYYY`.
 pub fn parse_meta_date(value: &str) -> Option<CalDate> {
     let value = value.trim();
-    let head = value
-        .split(['T', ' '])
-        .next()
-        .unwrap_or(value);
+    let head = value.split(['T', ' ']).next().unwrap_or(value);
     CalDate::parse(head)
 }
 

@@ -22,6 +22,9 @@ use crate::index::build::cal_to_datetime;
 use crate::index::schema::KIND_PASSAGE;
 use crate::index::{index_error, Store};
 
+/// Weight of a title match, added to the passage's own score.
+const TITLE_BOOST: f32 = 0.3;
+
 /// One search.
 #[derive(Clone, Debug, Default)]
 pub struct SearchRequest {
@@ -123,20 +126,20 @@ impl Searcher {
         )];
         let query = req.query.trim();
         if !query.is_empty() {
-            let mut parser = QueryParser::for_index(&self.store.index, vec![f.title, f.body]);
-            parser.set_field_boost(f.title, 0.5);
+            // Words match passage text; a title that matches too only adds to the score,
+            // so an article's other passages do not all match through its headline.
+            let mut parser = QueryParser::for_index(&self.store.index, vec![f.body]);
             if !req.any {
                 parser.set_conjunction_by_default();
             }
             let parsed = match parser.parse_query(query) {
                 Ok(q) => q,
                 Err(e) if req.lenient => {
-                    let (q, errs) = parser.parse_query_lenient(query);
+                    let (q, _) = parser.parse_query_lenient(query);
                     warnings.push(format!(
                         "query {query:?}: {}; ran what could be parsed",
                         explain(&e)
                     ));
-                    let _ = errs;
                     q
                 }
                 Err(e) => {
@@ -147,6 +150,10 @@ impl Searcher {
                 }
             };
             clauses.push((Occur::Must, parsed));
+            let mut title_parser = QueryParser::for_index(&self.store.index, vec![f.title]);
+            title_parser.set_field_boost(f.title, TITLE_BOOST);
+            let (title_query, _) = title_parser.parse_query_lenient(query);
+            clauses.push((Occur::Should, title_query));
         } else if req.speaker.is_none()
             && req.source.is_none()
             && req.from.is_none()

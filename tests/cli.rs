@@ -465,3 +465,64 @@ fn extract_prints_the_contract() {
     assert_eq!(r.json_lines().len(), 1);
     assert!(r.stderr.contains("news/missing.txt"), "{}", r.stderr);
 }
+
+#[test]
+fn batch_queries_tag_each_hit_and_survive_a_bad_line() {
+    let env = indexed();
+    env.write(
+        "queries.txt",
+        "grain\n# a comment\n\n\"unclosed\nsanctions\nzeppelin\n",
+    );
+    let r = env.run(&[
+        "--index",
+        "ix",
+        "search",
+        "--queries",
+        "queries.txt",
+        "--json",
+    ]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("\\\"unclosed"), "{}", r.stderr);
+    let queries: Vec<String> = r
+        .json_lines()
+        .iter()
+        .map(|h| h["query"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        queries.contains(&"grain".to_string()) && queries.contains(&"sanctions".to_string()),
+        "{queries:?}"
+    );
+    assert!(queries.iter().all(|q| q == "grain" || q == "sanctions"));
+    env.write("good.txt", "grain\nzeppelin\n");
+    env.run(&["--index", "ix", "search", "--queries", "good.txt"])
+        .assert_code(0);
+    env.write("none.txt", "zeppelin\n");
+    env.run(&["--index", "ix", "search", "--queries", "none.txt"])
+        .assert_code(1);
+}
+
+#[test]
+fn title_words_add_to_the_score_but_do_not_match_alone() {
+    let env = Env::new();
+    env.write("news/a.txt", "Walrus summit opens\n\nDelegates arrived on Monday.\n\nThe walrus question came up late.\n");
+    env.write(
+        "news/b.txt",
+        "Other news\n\nThe walrus question came up late.\n",
+    );
+    env.run(&["index", "news", "--index", "ix"]).assert_code(0);
+    let r = env.run(&["--index", "ix", "search", "walrus", "--json"]);
+    let hits = r.json_lines();
+    let got: Vec<(String, u64)> = hits
+        .iter()
+        .map(|h| {
+            (
+                h["path"].as_str().unwrap_or("").to_string(),
+                h["passage_index"].as_u64().unwrap_or(99),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("news/a.txt".to_string(), 1), ("news/b.txt".to_string(), 0)]
+    );
+}
