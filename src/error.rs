@@ -19,9 +19,13 @@ pub enum Error {
     /// The index folder exists but cannot be opened: damaged, foreign, or from another version.
     #[error("the index at {} cannot be used ({detail}); rebuild it with `attache index --rebuild --index {}`", path.display(), path.display())]
     IndexUnusable { path: PathBuf, detail: String },
-    /// Another process holds the writer lock of the index.
-    #[error("the index at {} is in use: another `attache index` is writing to it (lock file {}/.tantivy-writer.lock); wait for it to finish", path.display(), path.display())]
-    IndexInUse { path: PathBuf },
+    /// Another process holds the writer lock of the index. `holder` says which, when it
+    /// left its `attache-writer.pid` note ("pid 123, since …, indexing /news").
+    #[error("the index at {} is in use: another `attache index` is writing to it ({}; lock file {}/.tantivy-writer.lock); wait for it to finish", path.display(), holder.as_deref().unwrap_or("process unknown"), path.display())]
+    IndexInUse {
+        path: PathBuf,
+        holder: Option<String>,
+    },
     /// A query that tantivy's parser cannot read.
     #[error("cannot parse query {query:?}: {detail}")]
     Query { query: String, detail: String },

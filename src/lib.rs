@@ -6,14 +6,17 @@
 //! [`highlight`] (queries), and [`cli`] (clap, terminals, output formats).
 
 pub mod cli;
+pub mod dedup;
 pub mod error;
 pub mod extract;
+pub mod facets;
 pub mod highlight;
 pub mod index;
 pub mod meta;
 pub mod passage;
 pub mod search;
+pub mod stats;
 
 pub use error::{Error, Result};
-pub use extract::{analyze, Article, CalDate, Quote, QuoteKind};
+pub use extract::{Article, CalDate, Quote, QuoteKind, analyze};
 pub use search::{Hit, SearchRequest, SearchResults, Searcher};

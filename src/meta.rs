@@ -139,10 +139,11 @@ pub fn parse_manifest(text: &str) -> (Manifest, usize) {
         };
         let mut meta = Meta::default();
         for (key, value) in &obj {
-            if let Some(s) = value.as_str() {
-                if !s.trim().is_empty() && key != "file" {
-                    apply_field(&mut meta, key, s.trim());
-                }
+            if let Some(s) = value.as_str()
+                && !s.trim().is_empty()
+                && key != "file"
+            {
+                apply_field(&mut meta, key, s.trim());
             }
         }
         out.insert(file.trim_start_matches("./").to_string(), meta);

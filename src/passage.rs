@@ -43,10 +43,10 @@ pub fn split_passages(text: &str, body_start: usize, max_chars: usize) -> Vec<Pa
     if let Some((ps, pe)) = para {
         cut_paragraph(text, ps, pe, max_chars, &mut out);
     }
-    if out.is_empty() {
-        if let Some(h) = head {
-            cut_paragraph(text, h.start, h.end, max_chars, &mut out);
-        }
+    if out.is_empty()
+        && let Some(h) = head
+    {
+        cut_paragraph(text, h.start, h.end, max_chars, &mut out);
     }
     out
 }
@@ -116,22 +116,22 @@ fn cut_paragraph(text: &str, start: usize, end: usize, max_chars: usize, out: &m
     let para = &text[start..end];
     let mut piece = 0; // piece start, relative to para
     let mut count = 0; // chars since piece start
-                       // Best cut points seen in the current piece, with the char count up to them.
+    // Best cut points seen in the current piece, with the char count up to them.
     let mut sentence_cut: Option<(usize, usize)> = None;
     let mut space_cut: Option<(usize, usize)> = None;
     let mut prev: Option<char> = None;
     let mut prev2: Option<char> = None;
     for (i, c) in para.char_indices() {
-        if c.is_whitespace() {
-            if let Some(p) = prev {
-                let closes = matches!(p, '"' | '”' | '“' | '»' | '’' | '\'' | ')' | '«');
-                let ender = matches!(p, '.' | '!' | '?' | '…' | '。')
-                    || (closes && matches!(prev2, Some('.' | '!' | '?' | '…')));
-                if ender {
-                    sentence_cut = Some((i, count));
-                } else if !p.is_whitespace() {
-                    space_cut = Some((i, count));
-                }
+        if c.is_whitespace()
+            && let Some(p) = prev
+        {
+            let closes = matches!(p, '"' | '”' | '“' | '»' | '’' | '\'' | ')' | '«');
+            let ender = matches!(p, '.' | '!' | '?' | '…' | '。')
+                || (closes && matches!(prev2, Some('.' | '!' | '?' | '…')));
+            if ender {
+                sentence_cut = Some((i, count));
+            } else if !p.is_whitespace() {
+                space_cut = Some((i, count));
             }
         }
         if count >= max_chars {

@@ -8,19 +8,20 @@ use std::ops::Bound;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser, QueryParserError,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, Occur, PhraseQuery, Query, QueryParser, QueryParserError, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{IndexReader, TantivyDocument, Term};
 
+use crate::dedup::collapse;
 use crate::error::{Error, Result};
 use crate::extract::CalDate;
 use crate::highlight::{highlight, patterns};
 use crate::index::build::cal_to_datetime;
-use crate::index::schema::KIND_PASSAGE;
-use crate::index::{index_error, Store};
+use crate::index::schema::{KIND_PASSAGE, KIND_QUOTE};
+use crate::index::{Fields, Store, index_error};
 
 /// Weight of a title match, added to the passage's own score.
 const TITLE_BOOST: f32 = 0.3;
@@ -42,6 +43,11 @@ pub struct SearchRequest {
     pub any: bool,
     /// Run what can be parsed of a broken query instead of failing.
     pub lenient: bool,
+    /// Show near-duplicate passages as hits of their own instead of folding them into
+    /// the best-ranked copy.
+    pub no_collapse: bool,
+    /// Neighbouring passages to attach to each hit, on each side.
+    pub context: usize,
 }
 
 /// One ranked passage. Field names and order are the JSON Lines contract (README).
@@ -63,7 +69,56 @@ pub struct Hit {
     pub published: Option<String>,
     pub date_source: String,
     pub dates: Vec<String>,
+    /// Other places with the same or nearly the same passage, folded into this hit.
+    pub duplicates: Vec<Place>,
+    /// Neighbouring passages of the same file (with `context`), in file order.
+    pub context: Vec<ContextPassage>,
 }
+
+/// Where a passage stands: file and passage number.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub path: String,
+    pub passage_index: u64,
+}
+
+/// A passage shown around a hit.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ContextPassage {
+    pub passage_index: u64,
+    pub passage: String,
+}
+
+/// One ranked quotation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct QuoteHit {
+    pub rank: usize,
+    pub score: f32,
+    pub text: String,
+    pub speaker: Option<String>,
+    pub sources: Vec<String>,
+    pub published: Option<String>,
+    pub path: String,
+    pub title: String,
+    /// Byte range of the quotation in the file.
+    pub start: u64,
+    pub end: u64,
+    /// `direct` or `indirect`.
+    pub kind: String,
+    /// Byte ranges into `text`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// The answer to a quotes request.
+#[derive(Clone, Debug, Default)]
+pub struct QuoteResults {
+    pub quotes: Vec<QuoteHit>,
+    pub total: usize,
+    pub warnings: Vec<String>,
+}
+
+use crate::facets::FacetCollector;
+pub use crate::facets::{FacetBy, FacetResults};
 
 /// The answer to a request.
 #[derive(Clone, Debug, Default)]
@@ -98,34 +153,43 @@ impl Searcher {
         })
     }
 
+    /// The store behind this searcher.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A fixed snapshot of the last commit.
+    pub fn snapshot(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
     /// Number of passages in the index.
     pub fn num_passages(&self) -> Result<usize> {
-        let q = TermQuery::new(
-            Term::from_field_text(self.store.fields.kind, KIND_PASSAGE),
-            IndexRecordOption::Basic,
-        );
+        let q = kind_query(&self.store.fields, KIND_PASSAGE);
         self.reader
             .searcher()
             .search(&q, &Count)
             .map_err(|e| index_error(&self.store.dir, &e))
     }
 
-    /// Runs one request.
-    pub fn search(&mut self, req: &SearchRequest) -> Result<SearchResults> {
-        if req.limit == 0 {
-            return Err(Error::BadOption("--limit must be at least 1".into()));
-        }
+    /// The whole query of a request over documents of `kind`: the parsed words (which
+    /// must match), a title match (which only adds to the score), and the filters. An
+    /// empty query matches every document when `allow_empty` is set or a filter is given.
+    pub fn build_query(
+        &mut self,
+        req: &SearchRequest,
+        kind: &str,
+        allow_empty: bool,
+    ) -> Result<(BooleanQuery, Vec<String>)> {
         let f = self.store.fields.clone();
         let mut warnings = Vec::new();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.kind, KIND_PASSAGE),
-                IndexRecordOption::Basic,
-            )),
-        )];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(kind_query(&f, kind)))];
         let query = req.query.trim();
+        let filtered =
+            req.speaker.is_some() || req.source.is_some() || req.from.is_some() || req.to.is_some();
         if !query.is_empty() {
+            check_query_size(query)?;
             // Words match passage text; a title that matches too only adds to the score,
             // so an article's other passages do not all match through its headline.
             let mut parser = QueryParser::for_index(&self.store.index, vec![f.body]);
@@ -146,7 +210,7 @@ impl Searcher {
                     return Err(Error::Query {
                         query: query.to_string(),
                         detail: explain(&e),
-                    })
+                    });
                 }
             };
             clauses.push((Occur::Must, parsed));
@@ -154,11 +218,7 @@ impl Searcher {
             title_parser.set_field_boost(f.title, TITLE_BOOST);
             let (title_query, _) = title_parser.parse_query_lenient(query);
             clauses.push((Occur::Should, title_query));
-        } else if req.speaker.is_none()
-            && req.source.is_none()
-            && req.from.is_none()
-            && req.to.is_none()
-        {
+        } else if !allow_empty && !filtered {
             return Err(Error::Query {
                 query: String::new(),
                 detail: "the query is empty; give words to search for, or a filter".into(),
@@ -183,72 +243,211 @@ impl Searcher {
             };
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
         }
-        let query = BooleanQuery::new(clauses);
+        Ok((BooleanQuery::new(clauses), warnings))
+    }
+
+    /// How many passages match, without ranking them.
+    pub fn count(&mut self, req: &SearchRequest) -> Result<(usize, Vec<String>)> {
+        let (query, warnings) = self.build_query(req, KIND_PASSAGE, false)?;
+        let n = self
+            .reader
+            .searcher()
+            .search(&query, &Count)
+            .map_err(|e| index_error(&self.store.dir, &e))?;
+        Ok((n, warnings))
+    }
+
+    /// The top `n` documents (at least `n` when ties straddle the cut) of a query, sorted
+    /// by score, then path, then ordinal, with the total number of matches.
+    fn ranked(&self, query: &dyn Query, n: usize) -> Result<(Vec<(f32, TantivyDocument)>, usize)> {
+        let f = &self.store.fields;
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| index_error(&self.store.dir, &e);
-
-        // Fetch past the limit until the score at the cut differs from the next one, so
-        // ties at the boundary are decided by (path, passage), not by segment order.
-        let mut fetch = req.limit.saturating_add(16);
-        let (mut top, total) = loop {
+        // Fetch past the cut until the score there differs from the last one fetched, so
+        // ties at the boundary are decided by (path, ordinal), not by segment order.
+        let mut fetch = n.saturating_add(16);
+        let (top, total) = loop {
             let (top, total) = searcher
-                .search(
-                    &query,
-                    &(TopDocs::with_limit(fetch).order_by_score(), Count),
-                )
+                .search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))
                 .map_err(err)?;
-            let tied_past_cut = top.len() == fetch
-                && top.len() > req.limit
-                && top[req.limit - 1].0 == top[fetch - 1].0;
+            let tied_past_cut =
+                top.len() == fetch && top.len() > n && top[n - 1].0 == top[fetch - 1].0;
             if !tied_past_cut || fetch >= total {
                 break (top, total);
             }
             fetch = fetch.saturating_mul(4);
         };
         let mut rows = Vec::with_capacity(top.len());
-        for (score, addr) in top.drain(..) {
+        for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
             rows.push((score, doc));
         }
-        let key = |d: &TantivyDocument| {
-            (
-                first_str(d, f.path).to_string(),
-                d.get_first(f.ordinal).and_then(|v| v.as_u64()).unwrap_or(0),
-            )
-        };
+        let key = |d: &TantivyDocument| (first_str(d, f.path).to_string(), get_u64(d, f.ordinal));
         rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| key(&a.1).cmp(&key(&b.1))));
-        rows.truncate(req.limit);
+        Ok((rows, total))
+    }
 
+    /// Runs one request: ranked passages, near-duplicates collapsed unless
+    /// `req.no_collapse`, with `req.context` neighbouring passages each.
+    pub fn search(&mut self, req: &SearchRequest) -> Result<SearchResults> {
+        if req.limit == 0 {
+            return Err(Error::BadOption("--limit must be at least 1".into()));
+        }
+        let f = self.store.fields.clone();
+        let (query, warnings) = self.build_query(req, KIND_PASSAGE, false)?;
+        // Collapsing needs candidates beyond the limit: duplicates rank next to each other.
+        let want = if req.no_collapse {
+            req.limit
+        } else {
+            req.limit.saturating_mul(3).saturating_add(20)
+        };
+        let (rows, total) = self.ranked(&query, want)?;
+        let mut hits: Vec<Hit> = rows
+            .into_iter()
+            .map(|(score, d)| hit_from_doc(&f, score, &d))
+            .collect();
+        if req.no_collapse {
+            hits.truncate(req.limit);
+        } else {
+            hits = collapse(hits, req.limit);
+        }
         let pats = patterns(&req.query, &mut self.analyzer);
-        let hits = rows
+        for (i, hit) in hits.iter_mut().enumerate() {
+            hit.rank = i + 1;
+            hit.highlights = highlight(&hit.passage, &pats, &mut self.analyzer);
+            if req.context > 0 {
+                hit.context = self.context(&hit.path, hit.passage_index, req.context)?;
+            }
+        }
+        Ok(SearchResults {
+            hits,
+            total,
+            warnings,
+        })
+    }
+
+    /// The passages of `path` within `n` of passage `ordinal`, the passage itself left out.
+    fn context(&self, path: &str, ordinal: u64, n: usize) -> Result<Vec<ContextPassage>> {
+        let f = &self.store.fields;
+        let lo = ordinal.saturating_sub(n as u64);
+        let hi = ordinal.saturating_add(n as u64);
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(kind_query(f, KIND_PASSAGE)) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.path, path),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(f.ordinal, lo)),
+                    Bound::Included(Term::from_field_u64(f.ordinal, hi)),
+                )),
+            ),
+        ]);
+        let (rows, _) = self.ranked(&query, 2 * n + 1)?;
+        let mut out: Vec<ContextPassage> = rows
+            .into_iter()
+            .map(|(_, d)| ContextPassage {
+                passage_index: get_u64(&d, f.ordinal),
+                passage: first_str(&d, f.body).to_string(),
+            })
+            .filter(|c| c.passage_index != ordinal)
+            .collect();
+        out.sort_by_key(|c| c.passage_index);
+        Ok(out)
+    }
+
+    /// Ranked quotations. With an empty query, every quotation that passes the filters,
+    /// newest first.
+    pub fn quotes(&mut self, req: &SearchRequest) -> Result<QuoteResults> {
+        if req.limit == 0 {
+            return Err(Error::BadOption("--limit must be at least 1".into()));
+        }
+        let f = self.store.fields.clone();
+        let (query, warnings) = self.build_query(req, KIND_QUOTE, true)?;
+        let (mut rows, total) = self.ranked(&query, req.limit)?;
+        if req.query.trim().is_empty() {
+            // All scores are equal: newest first, then path and position.
+            let key = |d: &TantivyDocument| {
+                (
+                    std::cmp::Reverse(first_str(d, f.published_text).to_string()),
+                    first_str(d, f.path).to_string(),
+                    get_u64(d, f.ordinal),
+                )
+            };
+            rows.sort_by_key(|(_, d)| key(d));
+        }
+        rows.truncate(req.limit);
+        let pats = patterns(&req.query, &mut self.analyzer);
+        let quotes = rows
             .into_iter()
             .enumerate()
             .map(|(i, (score, d))| {
-                let passage = first_str(&d, f.body).to_string();
-                let highlights = highlight(&passage, &pats, &mut self.analyzer);
-                Hit {
+                let text = first_str(&d, f.body).to_string();
+                QuoteHit {
                     rank: i + 1,
                     score,
-                    path: first_str(&d, f.path).to_string(),
-                    title: first_str(&d, f.title).to_string(),
-                    passage_index: d.get_first(f.ordinal).and_then(|v| v.as_u64()).unwrap_or(0),
-                    start: d.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
-                    end: d.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0),
-                    highlights,
-                    speakers: all_str(&d, f.speaker),
+                    highlights: highlight(&text, &pats, &mut self.analyzer),
+                    speaker: d
+                        .get_first(f.speaker)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string),
                     sources: all_str(&d, f.source),
                     published: d
                         .get_first(f.published_text)
                         .and_then(|v| v.as_str())
                         .map(str::to_string),
-                    date_source: first_str(&d, f.date_source).to_string(),
-                    dates: all_str(&d, f.dates),
-                    passage,
+                    path: first_str(&d, f.path).to_string(),
+                    title: first_str(&d, f.title).to_string(),
+                    start: get_u64(&d, f.start),
+                    end: get_u64(&d, f.end),
+                    kind: first_str(&d, f.quote_kind).to_string(),
+                    text,
                 }
             })
             .collect();
-        Ok(SearchResults {
-            hits,
+        Ok(QuoteResults {
+            quotes,
+            total,
+            warnings,
+        })
+    }
+
+    /// Counts of the passages matching `req`, grouped by speaker, source, year or month.
+    /// Names come most frequent first (ties by name); periods in calendar order.
+    pub fn facets(&mut self, req: &SearchRequest, by: FacetBy, top: usize) -> Result<FacetResults> {
+        let (query, warnings) = self.build_query(req, KIND_PASSAGE, true)?;
+        let f = &self.store.fields;
+        let collector = FacetCollector {
+            by,
+            field: match by {
+                FacetBy::Speaker => f.schema.get_field_name(f.speaker_key).to_string(),
+                FacetBy::Source => f.schema.get_field_name(f.source_key).to_string(),
+                FacetBy::Year | FacetBy::Month => f.schema.get_field_name(f.published).to_string(),
+            },
+        };
+        let (counts, total) = self
+            .reader
+            .searcher()
+            .search(&query, &(collector, Count))
+            .map_err(|e| index_error(&self.store.dir, &e))?;
+        let mut counts: Vec<(String, u64)> = counts.into_iter().collect();
+        match by {
+            FacetBy::Speaker | FacetBy::Source => {
+                counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                counts.truncate(top);
+            }
+            FacetBy::Year | FacetBy::Month => counts.sort(),
+        }
+        Ok(FacetResults {
+            counts,
             total,
             warnings,
         })
@@ -268,7 +467,7 @@ impl Searcher {
             0 => {
                 return Err(Error::BadOption(format!(
                     "{option} {value:?} has no words to match"
-                )))
+                )));
             }
             1 => Box::new(TermQuery::new(
                 terms.remove(0),
@@ -296,6 +495,76 @@ fn period_end(d: CalDate) -> Option<CalDate> {
         (Some(m), None) => CalDate::ymd(d.year, m + 1, 1),
         _ => CalDate::ymd(d.year + 1, 1, 1),
     }
+}
+
+/// Longest query accepted, in bytes, and deepest parenthesis nesting: tantivy's parser
+/// recurses, and a pathological query must be an error, not a stack overflow.
+const MAX_QUERY_BYTES: usize = 10_000;
+const MAX_QUERY_DEPTH: usize = 32;
+
+/// Refuses queries too large or too deeply nested to parse safely.
+fn check_query_size(query: &str) -> Result<()> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Error::Query {
+            query: query.chars().take(40).collect::<String>() + "…",
+            detail: format!(
+                "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
+                query.len()
+            ),
+        });
+    }
+    let mut depth = 0usize;
+    for c in query.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_QUERY_DEPTH {
+            return Err(Error::Query {
+                query: query.chars().take(40).collect::<String>() + "…",
+                detail: format!("parentheses nest deeper than {MAX_QUERY_DEPTH} levels"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Documents of one kind (passage, quote, file).
+fn kind_query(f: &Fields, kind: &str) -> TermQuery {
+    TermQuery::new(
+        Term::from_field_text(f.kind, kind),
+        IndexRecordOption::Basic,
+    )
+}
+
+/// A hit from a stored passage document; rank and highlights are filled in later.
+fn hit_from_doc(f: &Fields, score: f32, d: &TantivyDocument) -> Hit {
+    Hit {
+        rank: 0,
+        score,
+        path: first_str(d, f.path).to_string(),
+        title: first_str(d, f.title).to_string(),
+        passage: first_str(d, f.body).to_string(),
+        passage_index: get_u64(d, f.ordinal),
+        start: get_u64(d, f.start),
+        end: get_u64(d, f.end),
+        highlights: Vec::new(),
+        speakers: all_str(d, f.speaker),
+        sources: all_str(d, f.source),
+        published: d
+            .get_first(f.published_text)
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+        date_source: first_str(d, f.date_source).to_string(),
+        dates: all_str(d, f.dates),
+        duplicates: Vec::new(),
+        context: Vec::new(),
+    }
+}
+
+fn get_u64(d: &TantivyDocument, f: Field) -> u64 {
+    d.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
 fn first_str(d: &TantivyDocument, f: Field) -> &str {
@@ -331,11 +600,6 @@ fn explain(e: &QueryParserError) -> String {
         }
         other => other.to_string().lines().next().unwrap_or("invalid query").to_string(),
     }
-}
-
-/// An empty query, for callers that need a placeholder.
-pub fn empty_query() -> Box<dyn Query> {
-    Box::new(EmptyQuery)
 }
 
 #[cfg(test)]

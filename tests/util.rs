@@ -9,6 +9,12 @@ pub struct Env {
     pub dir: tempfile::TempDir,
 }
 
+impl Default for Env {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Env {
     pub fn new() -> Env {
         Env {
@@ -65,6 +71,14 @@ impl From<Output> for Run {
 }
 
 impl Run {
+    /// The JSON Lines objects of stdout whose `type` is "hit".
+    pub fn hits(&self) -> Vec<serde_json::Value> {
+        self.json_lines()
+            .into_iter()
+            .filter(|v| v["type"] == "hit")
+            .collect()
+    }
+
     /// Parses stdout as JSON Lines.
     pub fn json_lines(&self) -> Vec<serde_json::Value> {
         self.stdout

@@ -17,6 +17,7 @@
 //! a UTF-8 character boundary of the input.
 
 use regex::{Captures, Regex};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -352,13 +353,6 @@ fn clause_before(text: &str, pos: usize) -> String {
     w[cut..].to_lowercase()
 }
 
-/// The clause after `pos` (up to 60 bytes, cut at the next sentence end), lowercased.
-fn clause_after(text: &str, pos: usize) -> String {
-    let w = after(text, pos, 60);
-    let cut = w.find(['.', '!', '?', '\n', ';']).unwrap_or(w.len());
-    w[..cut].to_lowercase()
-}
-
 /// Direction in which a partial date is resolved against the reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Dir {
@@ -377,16 +371,9 @@ const FUTURE_CUES: &[&str] = &[
     "'ll",
     "shall",
     "would",
-    "until",
-    "till",
-    "planned",
-    "plans",
-    "plan",
     "scheduled",
     "expected",
     "due",
-    "set",
-    "to",
     "next",
     "wird",
     "werden",
@@ -442,13 +429,9 @@ fn future_context(text: &str, start: usize) -> bool {
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
         .collect();
-    for (i, w) in words.iter().rev().take(8).enumerate() {
+    for w in words.iter().rev().take(8) {
         if PAST_CUES.contains(w) || w.ends_with("n't") && *w != "won't" {
             return false;
-        }
-        // "to" and "set" only count right before the date's verb ("to resume Monday").
-        if (*w == "to" || *w == "set") && i > 3 {
-            continue;
         }
         if FUTURE_CUES.contains(w) || *w == "won't" || w.ends_with("'ll") {
             return true;
@@ -498,26 +481,18 @@ fn pick(cands: Vec<(CalDate, i64)>, dir: Dir) -> Option<CalDate> {
 }
 
 /// Resolves a weekday against the reference: the most recent one on or before it
-/// (`Past`), the next one after it (`Future`, 1..=7 days ahead) or, for "last",
-/// strictly before it.
+/// (`Past`) or the first one on or after it (`Future`); `strict` ("last", "next")
+/// excludes the reference day itself.
 fn resolve_weekday(wd: i64, reference: CalDate, dir: Dir, strict: bool) -> Option<CalDate> {
     let rw = weekday(reference)?;
     let offset = match dir {
         Dir::Future => {
             let d = (wd - rw).rem_euclid(7);
-            if d == 0 {
-                7
-            } else {
-                d
-            }
+            if d == 0 && strict { 7 } else { d }
         }
         _ => {
             let d = (rw - wd).rem_euclid(7);
-            if d == 0 && strict {
-                -7
-            } else {
-                -d
-            }
+            if d == 0 && strict { -7 } else { -d }
         }
     };
     add_days(reference, offset)
@@ -559,19 +534,17 @@ fn day_value(
     day: u8,
     reference: Option<CalDate>,
     s: usize,
-    e: usize,
 ) -> Option<CalDate> {
     match year {
         Some(y) => CalDate::ymd(y, month, day),
         None => {
             let r = reference?;
-            if CalDate::ymd(2000, month, day).is_none() {
-                return None;
-            }
+            // The day must exist in some year (29 February included).
+            CalDate::ymd(2000, month, day)?;
             let dir = if future_context(text, s) {
                 Dir::Future
             } else {
-                Dir::Recent(30)
+                Dir::Recent(100)
             };
             resolve_month_day(month, day, r, dir)
         }
@@ -580,7 +553,7 @@ fn day_value(
 
 static RE_DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?P<d1>\d{{1,2}})(?:\.|st|nd|rd|th)?(?:\s*(?:-|–|and|und|bis|to|или|и)\s*(?P<d2>\d{{1,2}})(?:\.|st|nd|rd|th)?)?\s+(?:of\s+)?(?P<mon>{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU})\b\.?(?:\s*,?\s*(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?)?"
+        r"\b(?P<d1>\d{{1,2}})(?:\.|st|nd|rd|th)?(?:\s*(?:-|–|and|und|bis|to|или|и)\s*(?P<d2>\d{{1,2}})(?:\.|st|nd|rd|th)?)?\s+(?:of\s+)?(?P<mon>(?:{MON_EN_FULL}|{MON_DE}|{MON_RU})\b|(?:{MON_EN_ABBR})\b\.?)(?:\s*,?\s*(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?)?"
     ))
     .expect("valid regex")
 });
@@ -594,7 +567,7 @@ static RE_MDY: LazyLock<Regex> = LazyLock::new(|| {
 
 static RE_MY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?P<mon>{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU})\b\.?\s*,?\s+(?:of\s+)?(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?"
+        r"\b(?P<mon>(?:{MON_EN_FULL}|{MON_DE}|{MON_RU})\b|(?:{MON_EN_ABBR})\b\.?)\s*,?\s+(?:of\s+)?(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?"
     ))
     .expect("valid regex")
 });
@@ -634,6 +607,34 @@ static RE_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static RE_DATE_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^,?\s+(?:(?:{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE})\b\.?\s+\d{{1,2}}\b|\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?:{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU})\b|den\s+\d{{1,2}}\.)"
+    ))
+    .expect("valid regex")
+});
+
+static RE_MONTH_REL_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<mon>{MON_EN_FULL}|{MON_DE}|{MON_RU})\s+(?:of\s+)?(?P<mod>(?i:this|last|next)|vergangenen|letzten|vorigen|dieses|nächsten|kommenden|(?i:прошлого|этого|следующего|текущего))\s+(?:year|Jahres|(?i:года))\b"
+    ))
+    .expect("valid regex")
+});
+
+static RE_SPELLED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:nineteen[\s-]+(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?P<ones>one|two|three|four|five|six|seven|eight|nine))?|nineteen[\s-]+(?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|the\s+year\s+two\s+thousand(?:\s+(?:and\s+)?(?P<ones2>one|two|three|four|five|six|seven|eight|nine))?)\b",
+    )
+    .expect("valid regex")
+});
+
+static RE_HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<h>Thanksgiving(?:\s+Day)?|Christmas\s+(?:Day|Eve)|New\s+Year['’]s\s+(?:Day|Eve))\b",
+    )
+    .expect("valid regex")
+});
+
 static RE_REL_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(?P<mod>this|last|next|earlier\s+this|later\s+this|early\s+(?:this|next|last)|late\s+(?:this|next|last)|the\s+(?:previous|past|last|next|coming|current|prior)|(?:im\s+)?(?:vergangene[nms]?|letzte[nms]?|vorige[nms]?|kommende[nms]?|nächste[nms]?|diese[nms]?|laufende[nms]?)|(?:в\s+)?(?:прошлом|этом|следующем|текущем|позапрошлом))\s+(?P<unit>year|month|Jahr(?:es|s)?|Monat(?:s)?|году|месяце)\b",
@@ -643,7 +644,7 @@ static RE_REL_UNIT: LazyLock<Regex> = LazyLock::new(|| {
 
 static RE_AGO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+(?P<unit>years?|months?|days?)\s+ago\b",
+        r"(?i)\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+(?P<unit>years?|months?|weeks?|days?)\s+(?:ago|earlier)\b|\b(?P<adj>year-(?:earlier|ago))\b",
     )
     .expect("valid regex")
 });
@@ -683,14 +684,14 @@ fn push_days(
             } else {
                 ((s, ae), (bs, be.max(e)))
             };
-            if let Some(v) = day_value(text, year, month, a, reference, s, e) {
+            if let Some(v) = day_value(text, year, month, a, reference, s) {
                 out.push(Cand {
                     start: first.0,
                     end: first.1,
                     value: v,
                 });
             }
-            if let Some(v) = day_value(text, year, month, b, reference, s, e) {
+            if let Some(v) = day_value(text, year, month, b, reference, s) {
                 out.push(Cand {
                     start: second.0,
                     end: second.1,
@@ -699,7 +700,7 @@ fn push_days(
             }
         }
         (Some(a), _) => {
-            if let Some(v) = day_value(text, year, month, a, reference, s, e) {
+            if let Some(v) = day_value(text, year, month, a, reference, s) {
                 out.push(Cand {
                     start: s,
                     end: e,
@@ -757,14 +758,16 @@ fn bare_month_ok(text: &str, s: usize, e: usize, word: &str) -> bool {
         word,
         "Januar" | "Jänner" | "Februar" | "März" | "Mai" | "Juni" | "Juli" | "Oktober" | "Dezember"
     );
-    let cue = MONTH_CUES.contains(&pw.as_str()) || pw.ends_with("mid-");
+    let cue = MONTH_CUES.contains(&pw.as_str())
+        || pw.ends_with("mid-")
+        || matches!(word, "April" | "June") && (pw == "a" || pw == "the");
     let ambiguous = matches!(word, "May" | "March" | "August" | "April" | "June")
         || german
         || word == "September" && pw == "im";
     if word == "March" {
         let nl = nw.to_lowercase();
         if [
-            "on", "to", "through", "against", "in", "for", "past", "into", "from",
+            "on", "to", "through", "against", "in", "past", "into", "from",
         ]
         .contains(&nl.as_str())
             || ["to", "will", "would", "could", "and", "the", "a"].contains(&pw.as_str()) && !cue
@@ -796,9 +799,9 @@ fn bare_months(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         let pw = prev_word(text, m.start());
         let dir = match pw.as_str() {
             "last" | "past" => Dir::Past,
-            "next" => Dir::Future,
+            "next" | "by" | "through" | "until" | "till" | "bis" => Dir::Future,
             _ if future_context(text, m.start()) => Dir::Future,
-            _ => Dir::Recent(1),
+            _ => Dir::Recent(2),
         };
         let strict = matches!(pw.as_str(), "last" | "past" | "next");
         let v = if strict {
@@ -824,7 +827,7 @@ fn bare_months(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         let v = match c.name("mod").map(|x| x.as_str().to_lowercase()) {
             Some(x) if x == "прошлом" => resolve_month_strict(month, r, Dir::Past),
             Some(x) if x == "следующем" => resolve_month_strict(month, r, Dir::Future),
-            _ => resolve_month(month, r, Dir::Recent(1)),
+            _ => resolve_month(month, r, Dir::Recent(2)),
         };
         if let Some(v) = v {
             out.push(Cand {
@@ -1035,6 +1038,11 @@ fn deictic_days(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
             "übermorgen" | "послезавтра" => 2,
             _ => continue,
         };
+        // "today's world" is generic, not a day.
+        if after(text, w.end(), 3).starts_with("'s") || after(text, w.end(), 4).starts_with("’s")
+        {
+            continue;
+        }
         // "USA Today", "Today show".
         if first == "today" && (before(text, w.start(), 4) == "USA " || w.as_str() == "TODAY") {
             continue;
@@ -1085,7 +1093,10 @@ fn weekdays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
             _ if future_context(text, w.start()) => (Dir::Future, false),
             _ => (Dir::Past, false),
         };
-        // A weekday heading a date ("Friday, May 14") is covered by the date itself.
+        // A weekday heading a date ("Friday, May 14") takes the date's value: leave it to the date.
+        if RE_DATE_AHEAD.is_match(after(text, w.end(), 24)) {
+            continue;
+        }
         if let Some(v) = resolve_weekday(wd, r, dir, strict) {
             out.push(Cand {
                 start: w.start(),
@@ -1103,6 +1114,11 @@ fn relative_units(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         let (Some(md), Some(unit), Some(w)) = (c.name("mod"), c.name("unit"), c.get(0)) else {
             continue;
         };
+        // "last year's results" compares figures rather than naming a period.
+        if after(text, w.end(), 3).starts_with("'s") || after(text, w.end(), 4).starts_with("’s")
+        {
+            continue;
+        }
         let m = md.as_str().to_lowercase();
         let m = m.split_whitespace().last().unwrap_or("");
         let step = if ["last", "previous", "past", "prior"].contains(&m)
@@ -1139,11 +1155,20 @@ fn relative_units(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     }
 }
 
-/// "two years ago", "three months ago", "five days ago".
+/// "two years ago", "three months ago", "two weeks ago", "a year earlier", "year-ago".
 fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
     for c in RE_AGO.captures_iter(text) {
-        let (Some(n), Some(unit), Some(w)) = (c.name("n"), c.name("unit"), c.get(0)) else {
+        let Some(w) = c.get(0) else { continue };
+        if c.name("adj").is_some() {
+            out.push(Cand {
+                start: w.start(),
+                end: w.end(),
+                value: CalDate::y(r.year - 1),
+            });
+            continue;
+        }
+        let (Some(n), Some(unit)) = (c.name("n"), c.name("unit")) else {
             continue;
         };
         let Some(n) = count_number(n.as_str()) else {
@@ -1154,6 +1179,8 @@ fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
             Some(CalDate::y(r.year - n as i32))
         } else if u.starts_with("month") {
             add_months(r, -(n as i32))
+        } else if u.starts_with("week") {
+            add_days(r, -7 * n)
         } else {
             add_days(r, -n)
         };
@@ -1167,12 +1194,164 @@ fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     }
 }
 
+/// "June last year", "im Mai vergangenen Jahres", "в мае прошлого года".
+fn month_relative_years(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
+    let Some(r) = reference else { return };
+    for c in RE_MONTH_REL_YEAR.captures_iter(text) {
+        let (Some(m), Some(md), Some(w)) = (c.name("mon"), c.name("mod"), c.get(0)) else {
+            continue;
+        };
+        let Some(month) = month_number(m.as_str()) else {
+            continue;
+        };
+        let md = md.as_str().to_lowercase();
+        let step = if md == "last"
+            || md.starts_with("vergangen")
+            || md.starts_with("letzt")
+            || md.starts_with("vorig")
+            || md == "прошлого"
+        {
+            -1
+        } else if md == "next"
+            || md.starts_with("nächst")
+            || md.starts_with("kommend")
+            || md == "следующего"
+        {
+            1
+        } else {
+            0
+        };
+        if let Some(v) = CalDate::ym(r.year + step, month) {
+            out.push(Cand {
+                start: w.start(),
+                end: w.end(),
+                value: v,
+            });
+        }
+    }
+}
+
+/// Value of a spelled digit word ("one" = 1 .. "nineteen" = 19, "twenty" = 20 .. "ninety" = 90).
+fn spelled_number(word: &str) -> Option<i32> {
+    const SMALL: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let w = word.to_lowercase();
+    if let Some(i) = SMALL.iter().position(|x| *x == w) {
+        return Some(i as i32);
+    }
+    TENS.iter()
+        .position(|x| *x == w)
+        .map(|i| (i as i32 + 2) * 10)
+}
+
+/// Years spelled out as in broadcast transcripts ("nineteen ninety-six", "the year two thousand").
+fn spelled_years(text: &str, out: &mut Vec<Cand>) {
+    for c in RE_SPELLED_YEAR.captures_iter(text) {
+        let Some(w) = c.get(0) else { continue };
+        let word = |n: &str| c.name(n).and_then(|m| spelled_number(m.as_str()));
+        let year = if let Some(t) = word("tens") {
+            1900 + t + word("ones").unwrap_or(0)
+        } else if let Some(t) = word("teen") {
+            1900 + t
+        } else {
+            2000 + word("ones2").unwrap_or(0)
+        };
+        out.push(Cand {
+            start: w.start(),
+            end: w.end(),
+            value: CalDate::y(year),
+        });
+    }
+}
+
+/// The date of a fixed-date or rule-based holiday in a given year.
+fn holiday_in(name: &str, year: i32) -> Option<CalDate> {
+    if name.starts_with("Thanksgiving") {
+        // Fourth Thursday of November.
+        let first = CalDate::ymd(year, 11, 1)?;
+        let offset = (3 - weekday(first)?).rem_euclid(7);
+        return add_days(first, offset + 21);
+    }
+    if name.starts_with("Christmas") {
+        return CalDate::ymd(year, 12, if name.ends_with("Eve") { 24 } else { 25 });
+    }
+    if name.ends_with("Eve") {
+        return CalDate::ymd(year, 12, 31);
+    }
+    CalDate::ymd(year, 1, 1)
+}
+
+/// "Thanksgiving Day", "last Thanksgiving", "Christmas Eve", "New Year's Day".
+fn holidays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
+    let Some(r) = reference else { return };
+    let rn = day_number(r);
+    for c in RE_HOLIDAY.captures_iter(text) {
+        let (Some(h), Some(w)) = (c.name("h"), c.get(0)) else {
+            continue;
+        };
+        let name = h.as_str();
+        let modifier = c.name("mod").map(|m| m.as_str().to_lowercase());
+        let future = match modifier.as_deref() {
+            Some("next") => true,
+            Some("last") => false,
+            _ => future_context(text, w.start()),
+        };
+        let cands: Vec<(CalDate, i64)> = [r.year - 1, r.year, r.year + 1]
+            .iter()
+            .filter_map(|&y| holiday_in(name, y))
+            .filter_map(|d| Some((d, day_number(d)? - rn?)))
+            .collect();
+        let dir = if future { Dir::Future } else { Dir::Past };
+        if let Some(v) = pick(cands, dir) {
+            out.push(Cand {
+                start: w.start(),
+                end: w.end(),
+                value: v,
+            });
+        }
+    }
+}
+
 /// Dates mentioned in the text, resolved to calendar values against `reference`
 /// (normally the published date, full day precision).
 /// Without a reference, only mentions that carry their own year are returned
-/// (never invent a year).
+/// (never invent a year). The date inside a wire dateline at the top is left to
+/// [`find_dateline`].
 pub fn find_dates(text: &str, reference: Option<CalDate>) -> Vec<DateMention> {
     let reference = reference.filter(CalDate::is_full);
+    let mut cands = candidates(text, reference);
+    // A wire dateline's date is the story's own date, reported by `find_dateline`.
+    if let Some(dl) = find_dateline(text, reference) {
+        cands.retain(|c| c.end <= dl.start || c.start >= dl.end);
+    }
+    settle(cands)
+}
+
+/// Every candidate mention from every recogniser, overlaps not yet settled.
+fn candidates(text: &str, reference: Option<CalDate>) -> Vec<Cand> {
     let mut cands = Vec::new();
     named_days(text, reference, &mut cands);
     numeric_dates(text, &mut cands);
@@ -1184,20 +1363,31 @@ pub fn find_dates(text: &str, reference: Option<CalDate>) -> Vec<DateMention> {
     weekdays(text, reference, &mut cands);
     relative_units(text, reference, &mut cands);
     ago(text, reference, &mut cands);
-    settle(cands)
+    month_relative_years(text, reference, &mut cands);
+    spelled_years(text, &mut cands);
+    holidays(text, reference, &mut cands);
+    cands
 }
 
 /// Keeps the longest of overlapping candidates (earliest first on ties).
+/// Kept spans live in a map keyed by start, so each check is `O(log n)`.
 fn settle(mut cands: Vec<Cand>) -> Vec<DateMention> {
     cands.sort_by_key(|c| (std::cmp::Reverse(c.end - c.start), c.start));
-    let mut kept: Vec<Cand> = Vec::new();
+    let mut kept: BTreeMap<usize, Cand> = BTreeMap::new();
     for c in cands {
-        if kept.iter().all(|k| c.end <= k.start || c.start >= k.end) {
-            kept.push(c);
+        let clash_before = kept
+            .range(..=c.start)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > c.start);
+        let clash_after = kept
+            .range(c.start..)
+            .next()
+            .is_some_and(|(_, k)| k.start < c.end);
+        if !clash_before && !clash_after {
+            kept.insert(c.start, c);
         }
     }
-    kept.sort_by_key(|c| c.start);
-    kept.into_iter()
+    kept.into_values()
         .map(|c| DateMention {
             start: c.start,
             end: c.end,
@@ -1212,7 +1402,7 @@ fn settle(mut cands: Vec<Cand>) -> Vec<DateMention> {
 
 static RE_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[ \t]*(?P<place>\p{{Lu}}[\p{{Lu}}.'’\-]+(?:[ ]\p{{Lu}}[\p{{Lu}}.'’\-]*)*(?:,[ ]?\p{{Lu}}[\p{{L}}.]+(?:[ ]\p{{Lu}}[\p{{L}}.]+)*)?)(?:,[ ]*(?:(?P<mon>{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE})\.?[ ]+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\.?[ ]+(?P<mon2>{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU}))(?:[ ]*,?[ ]*(?P<y>\d{{4}}))?)?[ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?[ ]*(?P<dash>--?|–|—|_|$)"
+        r"^[ \t]*(?P<place>\p{{Lu}}[\p{{L}}.'’/\-]*(?:[ ]\p{{L}}[\p{{L}}.'’/\-]*){{0,4}}(?:,[ ]?\p{{Lu}}[\p{{L}}.]*(?:[ ]\p{{Lu}}[\p{{L}}.]*){{0,3}}){{0,2}})(?:,[ ]*(?:(?P<mon>(?i:{MON_EN_FULL}|{MON_EN_ABBR})|{MON_DE})\.?[ ]+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\.?[ ]+(?P<mon2>{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU}))\b(?:[ ]*,?[ ]*(?P<y>\d{{4}})\b(?:[ ]*,[ ]*\d{{4}}\b)?)?)?[ ]*,?[ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?(?:[ ]*(?P<dash>--?|–|—|_)(?:[ ]|$)|[ ]*(?P<eol>$))"
     ))
     .expect("valid regex")
 });
@@ -1222,16 +1412,25 @@ static RE_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 /// `date` is resolved with `reference`'s year when the line has none and a
 /// reference is given, else a date without a year gives date=None.
 pub fn find_dateline(text: &str, reference: Option<CalDate>) -> Option<Dateline> {
+    scan_datelines(text, reference, false).or_else(|| scan_datelines(text, reference, true))
+}
+
+/// Tries a dateline at the start of each of the first lines (first 2000 bytes).
+fn scan_datelines(text: &str, reference: Option<CalDate>, weak_ok: bool) -> Option<Dateline> {
     let mut line_start = 0usize;
-    for _ in 0..8 {
+    for index in 0..8 {
         if line_start >= text.len() || line_start > 2000 {
             break;
         }
         let line_end = text[line_start..]
             .find('\n')
             .map_or(text.len(), |i| line_start + i);
+        // A first line followed by a blank line is a headline ("MONEY RATES - ..."),
+        // which only a dateline with a date or an agency may override.
+        let headline = index == 0 && text[line_end..].starts_with("\n\n");
+        let weak_ok = weak_ok && !headline;
         let window = &text[line_start..floor_boundary(text, line_end.min(line_start + 300))];
-        if let Some(d) = dateline_at(window, line_start, reference) {
+        if let Some(d) = dateline_at(window, line_start, reference, weak_ok) {
             return Some(d);
         }
         line_start = line_end + 1;
@@ -1240,7 +1439,13 @@ pub fn find_dateline(text: &str, reference: Option<CalDate>) -> Option<Dateline>
 }
 
 /// Matches a dateline at the start of `line`, which begins at byte `offset` of the text.
-fn dateline_at(line: &str, offset: usize, reference: Option<CalDate>) -> Option<Dateline> {
+/// `weak_ok` admits a bare place with a dash ("LONDON -").
+fn dateline_at(
+    line: &str,
+    offset: usize,
+    reference: Option<CalDate>,
+    weak_ok: bool,
+) -> Option<Dateline> {
     let c = RE_DATELINE.captures(line)?;
     let whole = c.get(0)?;
     let place = c.name("place")?;
@@ -1248,17 +1453,26 @@ fn dateline_at(line: &str, offset: usize, reference: Option<CalDate>) -> Option<
     let mon = c.name("mon").or_else(|| c.name("mon2"));
     let month = mon.and_then(|m| month_number(m.as_str()));
     let day = day_of(&c, "d1").or_else(|| day_of(&c, "d2"));
-    let at_eol = c.name("dash").is_some_and(|d| d.as_str().is_empty());
-    // A line ending without a dash must carry an agency and be the whole line.
-    if at_eol && agency.is_none() {
+    let at_eol = c.name("eol").is_some();
+    // A line ending without a dash must carry an agency or a year and be the whole line.
+    if at_eol && agency.is_none() && c.name("y").is_none() {
         return None;
     }
-    if month.is_none() && agency.is_none() {
+    if c.name("dash").is_none() && !at_eol {
         return None;
     }
-    // The place is written in capitals: at least two letters, mostly upper case.
+    // A place alone ("LONDON -") is only taken when no line near the top has more.
+    if !weak_ok && month.is_none() && agency.is_none() {
+        return None;
+    }
+    // The city is written in capitals ("NEW YORK"), or in title case when a date follows.
     let city = place.as_str().split(',').next().unwrap_or("");
-    if city.chars().filter(|ch| ch.is_alphabetic()).count() < 2 {
+    let capitals = !city.chars().any(char::is_lowercase);
+    if city.chars().filter(|ch| ch.is_alphabetic()).count() < 2 || !capitals && month.is_none() {
+        return None;
+    }
+    // "LONDON - ..." needs neither date nor agency, but the line must go on.
+    if month.is_none() && agency.is_none() && (at_eol || city.split(' ').count() > 3) {
         return None;
     }
     let date = match (month, day) {
@@ -1268,9 +1482,10 @@ fn dateline_at(line: &str, offset: usize, reference: Option<CalDate>) -> Option<
         },
         _ => None,
     };
+    let end = c.name("dash").map_or(whole.end(), |d| d.end());
     Some(Dateline {
-        start: offset + whole.start() + (place.start() - whole.start()),
-        end: offset + whole.end(),
+        start: offset + place.start(),
+        end: offset + end,
         place: Some(place.as_str().trim().to_string()),
         date,
         agency,
@@ -1291,15 +1506,15 @@ static RE_PUBLISHED_CUE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn find_published(text: &str) -> Option<(CalDate, usize, usize)> {
     let head_end = floor_boundary(text, 1500);
     let head = &text[..head_end];
-    if let Some(d) = find_dateline(head, None) {
-        if let Some(v) = d.date.filter(CalDate::is_full) {
-            // The span of the date inside the dateline.
-            let dates = find_dates(&text[d.start..d.end], None);
-            if let Some(m) = dates.iter().find(|m| m.value == v) {
-                return Some((v, d.start + m.start, d.start + m.end));
-            }
-            return Some((v, d.start, d.end));
-        }
+    if let Some(d) = find_dateline(head, None)
+        && let Some(v) = d.date.filter(CalDate::is_full)
+    {
+        // The span of the date inside the dateline.
+        let inner = settle(candidates(&text[d.start..d.end], None));
+        return Some(match inner.iter().find(|m| m.value == v) {
+            Some(m) => (v, d.start + m.start, d.start + m.end),
+            None => (v, d.start, d.end),
+        });
     }
     // A short line near the top that is a date, or starts with "Published:".
     let mut line_start = 0usize;
@@ -1386,9 +1601,10 @@ mod tests {
                 &[("June 3, 2019", "2019-06-03")],
             ),
             (
-                "OSLO, June 3 , 2019 (AFP) - Talks began.",
+                "Talks began June 3 , 2019 (AFP).",
                 &[("June 3 , 2019", "2019-06-03")],
             ),
+            ("OSLO, June 3 , 2019 (AFP) - Talks began.", &[]),
             (
                 "It opened Sept. 9, 2001.",
                 &[("Sept. 9, 2001", "2001-09-09")],
@@ -1575,13 +1791,16 @@ mod tests {
         );
     }
 
+    /// Text, reference, and the expected (place, date, agency).
+    type DatelineCase<'a> = (
+        &'a str,
+        Option<&'a str>,
+        Option<(&'a str, Option<&'a str>, Option<&'a str>)>,
+    );
+
     #[test]
     fn datelines() {
-        let cases: &[(
-            &str,
-            Option<&str>,
-            Option<(&str, Option<&str>, Option<&str>)>,
-        )] = &[
+        let cases: &[DatelineCase] = &[
             (
                 "Headline\n\nTBILISI, May 13 (Europetime) - NATO said.",
                 Some("2020-05-13"),

@@ -8,7 +8,7 @@ pub mod quotes;
 pub use dates::{CalDate, DateMention, Dateline};
 pub use quotes::{Outlet, Quote, QuoteKind};
 
-use crate::meta::{parse_front_matter, Meta};
+use crate::meta::{Meta, parse_front_matter};
 use crate::passage::headline;
 
 /// Where an article's publication date came from.
@@ -98,6 +98,11 @@ pub fn analyze(text: &str, meta: &Meta, reference: Option<CalDate>) -> Article {
     for q in &mut quotes {
         q.start += body_start;
         q.end += body_start;
+        q.outlet = q
+            .outlet
+            .take()
+            .map(|o| clean_name(&o))
+            .filter(|o| !o.is_empty());
     }
     let day_reference = reference.or(published.filter(|d| d.day.is_some()));
     let mut dates = dates::find_dates(body, day_reference);
@@ -114,7 +119,7 @@ pub fn analyze(text: &str, meta: &Meta, reference: Option<CalDate>) -> Article {
     let outlets = quotes::find_outlets(body);
     let named = publisher
         .into_iter()
-        .chain(outlets.into_iter().map(|o| o.name))
+        .chain(outlets.into_iter().map(|o| clean_name(&o.name)))
         .chain(quotes.iter().filter_map(|q| q.outlet.clone()));
     for name in named {
         push_unique(&mut sources, name);
@@ -129,6 +134,14 @@ pub fn analyze(text: &str, meta: &Meta, reference: Option<CalDate>) -> Article {
         quotes,
         dates,
     }
+}
+
+/// An outlet or speaker name without the punctuation a sentence left on it.
+fn clean_name(name: &str) -> String {
+    name.trim()
+        .trim_end_matches(['.', ',', ';', ':', ')', '»', '“', '”', '"'])
+        .trim()
+        .to_string()
 }
 
 /// Pushes `name` unless an entry equal to it up to case is already there.

@@ -66,34 +66,36 @@ pub fn find_quotes(text: &str) -> Vec<Quote> {
     let spans = merge_split_quotes(text, quote_spans(text));
     let mut quotes: Vec<Quote> = Vec::with_capacity(spans.len());
     let mut last_speaker: Option<(usize, Attribution)> = None;
-    for &(start, end) in &spans {
-        if is_title_like(text, start, end) {
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for span in &spans {
+        if is_title_like(text, span.start, span.end) {
             continue;
         }
-        let mut attr = attribute(text, start, end);
+        let mut attr = attribute(text, span);
         if attr.speaker.is_none() {
             // A quote with no attribution of its own usually continues the previous speaker
             // (next sentence or next paragraph of the same statement).
-            if let Some((prev_end, prev)) = &last_speaker {
-                if start.saturating_sub(*prev_end) < 1200 {
-                    attr = prev.clone();
-                }
+            if let Some((prev_end, prev)) = &last_speaker
+                && span.start.saturating_sub(*prev_end) < 1200
+            {
+                attr = prev.clone();
             }
         }
         if attr.speaker.is_some() {
-            last_speaker = Some((end, attr.clone()));
+            last_speaker = Some((span.end, attr.clone()));
         }
+        kept.push((span.start, span.end));
         quotes.push(Quote {
-            start,
-            end,
+            start: span.start,
+            end: span.end,
             speaker: attr.speaker,
             outlet: attr.outlet,
             kind: QuoteKind::Direct,
         });
     }
-    quotes.extend(indirect_quotes(text, &spans));
+    quotes.extend(indirect_quotes(text, &kept));
     quotes.sort_by_key(|q| (q.start, q.end));
-    resolve_speakers(text, &mut quotes, &names);
+    resolve_speakers(&mut quotes, &names);
     quotes
 }
 
@@ -205,7 +207,8 @@ fn quote_spans(text: &str) -> Vec<(usize, usize)> {
     while let Some((i, c)) = iter.next() {
         let next = iter.peek().map(|&(_, n)| n);
         if c == '\n' {
-            if !stack.is_empty() {
+            let run_ends = !matches!(next, Some('\n' | '\r'));
+            if !stack.is_empty() && run_ends {
                 skip_reopen = paragraph_break(text, i, &mut stack);
             }
             prev = Some(c);
@@ -282,10 +285,11 @@ fn classify(c: char, prev: Option<char>, next: Option<char>, stack: &[Open]) -> 
             }
         }
         '‘' | '‚' => {
-            if let Some(k) = opener {
-                if close_ok && !open_ok {
-                    return Mark::Close(k);
-                }
+            if let Some(k) = opener
+                && close_ok
+                && !open_ok
+            {
+                return Mark::Close(k);
             }
             if open_ok && !letter(prev) && !matches!(next, Some(n) if n.is_ascii_digit()) {
                 Mark::Open
@@ -331,15 +335,18 @@ fn paragraph_break(text: &str, i: usize, stack: &mut Vec<Open>) -> Option<usize>
         }
     }
     let bottom = stack.first().copied()?;
-    if let Some((j, ch)) = first {
-        if is_quote_char(ch) && same_family(ch, bottom.ch) && ch != '’' && ch != '”' {
-            // Reopened: the inner marks left open in the previous paragraph are abandoned.
-            stack.truncate(1);
-            if let Some(b) = stack.first_mut() {
-                b.unopened = 0;
-            }
-            return Some(j);
+    if let Some((j, ch)) = first
+        && is_quote_char(ch)
+        && same_family(ch, bottom.ch)
+        && ch != '’'
+        && ch != '”'
+    {
+        // Reopened: the inner marks left open in the previous paragraph are abandoned.
+        stack.truncate(1);
+        if let Some(b) = stack.first_mut() {
+            b.unopened = 0;
         }
+        return Some(j);
     }
     // Only count a real paragraph break (blank line or end of a line followed by text).
     for o in stack.iter_mut() {
@@ -371,17 +378,30 @@ fn outermost(mut pairs: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     out
 }
 
+/// A direct-quote candidate: the outer marks, and where its first fragment ends (split quotes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+    /// End of the first fragment; equals `end` unless the quote was split by an attribution.
+    first_end: usize,
+}
+
 /// Merges English split quotes: “…,” he said. “…” becomes one span (first start to last end).
-fn merge_split_quotes(text: &str, spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
-    for (s, e) in spans {
-        if let Some(last) = out.last_mut() {
-            if is_split_gap(text, last.0, last.1, s) {
-                last.1 = e;
-                continue;
-            }
+fn merge_split_quotes(text: &str, spans: Vec<(usize, usize)>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        if let Some(last) = out.last_mut()
+            && is_split_gap(text, last.start, last.end, start)
+        {
+            last.end = end;
+            continue;
         }
-        out.push((s, e));
+        out.push(Span {
+            start,
+            end,
+            first_end: end,
+        });
     }
     out
 }
@@ -397,21 +417,30 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
     let Some(quote) = text.get(qs..qe) else {
         return false;
     };
-    // The first fragment ends in a comma (or ?/!) inside the closing mark: “…,”
+    // Only English typography joins fragments; German and Russian gold keeps them apart.
     let mut tail = quote.chars().rev();
-    let _closing = tail.next();
+    let closing = tail.next();
     let before_close = tail.next();
-    if !matches!(before_close, Some(',' | '?' | '!' | '—' | '–')) {
+    if !matches!(closing, Some('”' | '"')) {
         return false;
     }
-    if gap.contains('\n') || gap.chars().any(is_quote_char) {
+    if gap.contains('\n') || gap.chars().any(|c| is_quote_char(c) && c != '’') {
         return false;
     }
-    let g = gap.trim_end();
-    (g.ends_with('.') || g.ends_with(',') || g.ends_with(':')) && SPEECH_VERB.is_match(gap)
+    let g = gap.trim();
+    if SPEECH_VERB.is_match(gap) {
+        // “…,” he said. “…” — one attribution sentence between the fragments.
+        let one_sentence = first_sentence_end(g).is_none_or(|k| k >= g.len());
+        return one_sentence && (g.ends_with('.') || g.ends_with(',') || g.ends_with(':'));
+    }
+    // Several quoted phrases in one sentence: that “…” and “…”.
+    g.len() <= 60
+        && first_sentence_end(gap).is_none()
+        && !matches!(before_close, Some('.' | '?' | '!'))
 }
 
-/// Drops names and titles in quote marks: short, capitalised, not attributed.
+/// Drops names and titles in quote marks: short, every word capitalised (or a number), no
+/// sentence punctuation ("„Financial Times“", "“American Skin”", "«Центр»").
 fn is_title_like(text: &str, start: usize, end: usize) -> bool {
     let Some(inner) = text.get(start..end) else {
         return true;
@@ -420,17 +449,19 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
     if inner.is_empty() {
         return true;
     }
-    let words = inner.split_whitespace().count();
-    if words > 4 {
+    if inner.ends_with(['.', ',', '!', '?', '…']) {
         return false;
     }
-    let first_upper = inner.chars().next().is_some_and(char::is_uppercase);
-    let ends_punct = inner.ends_with(['.', ',', '!', '?']);
-    let before = context_before(text, start, 40);
-    let after = context_after(text, end, 40);
-    let attributed = SPEECH_VERB.is_match(before) || SPEECH_VERB.is_match(after);
-    let cued = TITLE_CUE.is_match(before);
-    first_upper && !ends_punct && !attributed && cued
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    if words.len() > 4 {
+        return false;
+    }
+    let all_caps = words.iter().all(|w| {
+        w.chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+    });
+    all_caps || TITLE_CUE.is_match(context_before(text, start, 40))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,10 +486,12 @@ static SPEECH_VERB: LazyLock<Regex> = LazyLock::new(|| {
         |emphasised|acknowledged|admitted|answered|commented|complained|suggested|urged|predicted
         |observed|remarked|conceded|joked|cautioned|concluded|countered|responded|posted|quipped
         |vowed|promised|maintained|contended|confirmed|insisting|adding|telling|declaring|writing
-        |sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|sprach|spricht
+        |sagte|sagt|sagten|sagen|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|sprach|spricht
         |teilte|teilt|fügte|ergänzte|kritisierte|warnte|forderte|schrieb|berichtete|äußerte
         |unterstrich|bekräftigte|verkündete|bestätigte|antwortete|fuhr|zitiert|erläuterte
-        |versicherte|kommentierte|mahnte|bezeichnete|nannte|so
+        |versicherte|kommentierte|mahnte|bezeichnete|nannte|so|beschreibt|beschrieb|charakterisierte
+        |begründete|entgegnete|stellte|gab|zitierte|sings|sang|asking|calling|called|calls
+        |describing|described|describes|reads|read|tweeting|recalls|pointed|pointing|testified
         |заявил|заявила|заявили|сказал|сказала|сказали|отметил|отметила|отметили|подчеркнул
         |подчеркнула|сообщил|сообщила|сообщили|добавил|добавила|пояснил|пояснила|считает
         |говорит|написал|написала|уточнил|уточнила|признал|признала|заверил|заверила|заявляет
@@ -466,6 +499,22 @@ static SPEECH_VERB: LazyLock<Regex> = LazyLock::new(|| {
         )\b",
     )
     .expect("valid speech-verb regex")
+});
+
+/// A line opening with a short name and a colon: "Pat Smith: …".
+static HEAD_COLON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\p{Lu}[\p{L}.’'\-]*(?: \p{Lu}[\p{L}.’'\-]*){0,3}): ")
+        .expect("valid headline-colon regex")
+});
+
+/// A lower-case past-tense verb right before the quote: "Trump boasted, “…”".
+static ED_VERB_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\p{Ll}{3,}ed)[,:]\s*$").expect("valid ed-verb regex"));
+
+/// German say-verbs after which the subject usually follows (V2 inversion).
+static GERMAN_SAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|schrieb|äußerte|antwortete|fuhr|ergänzte|fügte|warnte|versicherte|erläuterte|kommentierte|sprach|teilte)$")
+        .expect("valid German say-verb regex")
 });
 
 /// Prepositional attributions: "according to X", "laut X", "по словам X".
@@ -486,49 +535,146 @@ static TITLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid title cue regex")
 });
 
-/// Finds speaker and outlet for the quote at `start..end`.
-fn attribute(text: &str, start: usize, end: usize) -> Attribution {
+/// Finds speaker and outlet for a quote span.
+fn attribute(text: &str, span: &Span) -> Attribution {
+    let (start, end) = (span.start, span.end);
+    if span.first_end < end && fragment_ends_open(text, start, span.first_end) {
+        // Split quote: the attribution sits between the fragments.
+        let gap = text.get(span.first_end..end).unwrap_or("");
+        let gap = match gap
+            .char_indices()
+            .find(|&(_, c)| is_quote_char(c) && c != '’')
+        {
+            Some((k, _)) => gap.get(..k).unwrap_or(""),
+            None => gap,
+        };
+        if let Some(a) = attribute_after(gap, false) {
+            return a;
+        }
+    }
     let after = sentence_after(text, end);
-    if let Some(a) = attribute_after(after) {
+    if let Some(a) = attribute_after(after, quote_ends_sentence(text, start, end)) {
         return a;
     }
     let before = sentence_before(text, start);
     if let Some(a) = attribute_before(before) {
         return a;
     }
+    // Headline style "Rush Limbaugh: … ‘Reeks of Fear.’".
+    if let Some(c) = HEAD_COLON.captures(context_before(text, start, CONTEXT))
+        && let Some(g) = c.get(1)
+    {
+        return Attribution {
+            speaker: Some(g.as_str().to_string()),
+            outlet: None,
+        };
+    }
     // Colon introduction at the end of the previous paragraph: "Caddell continued:".
-    if let Some(prev) = previous_paragraph_tail(text, start) {
-        if prev.trim_end().ends_with(':') {
-            if let Some(a) = attribute_before(prev) {
-                return a;
-            }
-        }
+    if let Some(prev) = previous_paragraph_tail(text, start)
+        && prev.trim_end().ends_with(':')
+        && let Some(a) = attribute_before(prev)
+    {
+        return a;
+    }
+    // A quote embedded in a sentence belongs to the sentence's subject.
+    if let Some(sp) = sentence_subject(before) {
+        return Attribution {
+            speaker: Some(sp),
+            outlet: None,
+        };
     }
     // Speaker named in the previous sentence of the same paragraph.
-    if let Some(prev) = previous_sentence(text, start) {
-        if let Some(a) = attribute_anywhere(prev) {
-            return a;
-        }
+    if let Some(prev) = previous_sentence(text, start)
+        && let Some(a) = attribute_anywhere(prev)
+    {
+        return a;
     }
     Attribution::default()
 }
 
+/// Whether a first fragment ends in a comma, ? or ! inside its closing mark (“…,” he said).
+fn fragment_ends_open(text: &str, start: usize, end: usize) -> bool {
+    let mut tail = text.get(start..end).unwrap_or("").chars().rev();
+    let _closing = tail.next();
+    matches!(tail.next(), Some(',' | '?' | '!' | '—' | '–'))
+}
+
+/// Whether the quote's own text ends a sentence (“… him.”), so that a capitalised word after
+/// it starts a new sentence.
+fn quote_ends_sentence(text: &str, start: usize, end: usize) -> bool {
+    let inner = text.get(start..end).unwrap_or("");
+    let inner = inner.trim_end_matches(|c: char| is_quote_char(c) || c.is_whitespace());
+    inner.ends_with('.') || inner.ends_with('…')
+}
+
 /// Attribution in the text right after the closing mark: "…,” said X", "…“, - X told Y".
-fn attribute_after(after: &str) -> Option<Attribution> {
+/// When the quote ended its sentence, only a short "X said." counts.
+fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
+    let is_dash = |c: char| matches!(c, '-' | '–' | '—' | '―');
     let lead = after
         .char_indices()
-        .find(|&(_, c)| !(c.is_whitespace() || matches!(c, ',' | '-' | '–' | '—' | ';')))
+        .find(|&(_, c)| !(c.is_whitespace() || is_dash(c) || matches!(c, ',' | ';')))
         .map(|(i, _)| i)?;
+    let lead_text = after.get(..lead)?;
     let body = after.get(lead..)?;
-    // A new sentence after a full quote ("….” He then left.) is only attribution when short.
-    let verb = SPEECH_VERB.find(body)?;
-    if verb.start() > 120 {
+    let dashed = lead_text.chars().any(is_dash);
+    if ended && !dashed && body.chars().next().is_some_and(char::is_uppercase) {
+        let short = body.split_whitespace().count() <= 5;
+        if !short {
+            return None;
+        }
+    }
+    let first = body.split_whitespace().next().unwrap_or("").to_lowercase();
+    if matches!(
+        first.as_str(),
+        "but"
+            | "and"
+            | "while"
+            | "which"
+            | "who"
+            | "when"
+            | "that"
+            | "as"
+            | "because"
+            | "if"
+            | "und"
+            | "aber"
+            | "weil"
+            | "wenn"
+            | "als"
+            | "dass"
+            | "и"
+            | "но"
+            | "а"
+    ) {
         return None;
     }
-    let outlet = outlet_after_verb(body, verb.end());
+    let Some(verb) = SPEECH_VERB.find(body).filter(|v| {
+        v.start() <= 120
+            && body
+                .get(..v.start())
+                .is_some_and(|h| h.split_whitespace().count() <= 7)
+    }) else {
+        // "…” ― Steve Quinlan", "…», — Лавров": a name after a dash.
+        if dashed && let Some(sp) = walk_forward(body) {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet: None,
+            });
+        }
+        // Only right after the quote's comma or dash: "…“, beschreibt ein Reporter".
+        let punct_lead = lead_text.contains(',') || dashed;
+        return if punct_lead {
+            inversion_unknown_verb(body)
+        } else {
+            None
+        };
+    };
+    let outlet = outlet_after_verb(body, verb.start());
     if verb.start() == 0 || body.get(..verb.start()).is_some_and(is_adverbs_only) {
         // Inversion: "said Caddell", "sagte der Minister", "so Murtha", "— заявил Лавров".
-        let sp = walk_forward(body.get(verb.end()..)?);
+        let rest = body.get(verb.end()..)?;
+        let sp = walk_forward(rest).or_else(|| inversion_unknown_verb(rest)?.speaker);
         return sp.map(|s| Attribution {
             speaker: Some(s),
             outlet,
@@ -539,6 +685,220 @@ fn attribute_after(after: &str) -> Option<Attribution> {
         speaker: Some(sp),
         outlet,
     })
+}
+
+/// The subject at the start of a sentence, when a verb follows it: "Trump openly admires …",
+/// "The commission says …", "Der Innenminister Frankreichs, Nicolas Sarkozy, verteidigte …".
+fn sentence_subject(sentence: &str) -> Option<String> {
+    if let Some(sp) = subject_at_start(sentence) {
+        return Some(sp);
+    }
+    // Skip up to two introductory phrases: "In July, Gingrich dismissed …".
+    let mut rest = sentence;
+    for _ in 0..2 {
+        let k = rest.find(", ")?;
+        if rest.get(..k)?.split_whitespace().count() > 8 {
+            return None;
+        }
+        rest = rest.get(k + 2..)?;
+        if let Some(sp) = subject_at_start(rest) {
+            return Some(sp);
+        }
+    }
+    None
+}
+
+/// The subject phrase at the very start of `sentence`, if a verb follows it.
+fn subject_at_start(sentence: &str) -> Option<String> {
+    let words = words_of(head_bytes(sentence.trim_start(), 240));
+    let mut picked: Vec<&str> = Vec::new();
+    let mut verb_follows = false;
+    for (k, &(w, boundary)) in words.iter().enumerate() {
+        let lower = w.to_lowercase();
+        if k == 0 && is_pronoun(w) {
+            return Some(w.to_string());
+        }
+        if k == 0 && starts_upper(w) && is_capitalized_stopword(w) {
+            return None;
+        }
+        if picked.len() >= 10 {
+            return None;
+        }
+        if is_verb_like(&lower) && !picked.is_empty() {
+            verb_follows = true;
+            break;
+        }
+        let next_upper = words.get(k + 1).is_some_and(|(n, _)| starts_upper(n));
+        let ok = starts_upper(w)
+            || is_determiner(&lower)
+            || is_role_word(&lower)
+            || w.ends_with("’s")
+            || w.ends_with("'s")
+            || (is_connector(&lower) && !picked.is_empty())
+            || is_adjective_like(&lower)
+            || (picked
+                .last()
+                .is_some_and(|p| is_determiner(&p.to_lowercase()))
+                && !is_function_word(&lower))
+            || (next_upper && !is_function_word(&lower));
+        if !ok {
+            break;
+        }
+        picked.push(w);
+        // An apposition ("Der Minister, Max Muster, sagte") continues after a comma.
+        if boundary == STOP || (boundary == COMMA && !next_upper) {
+            break;
+        }
+    }
+    if !verb_follows {
+        return None;
+    }
+    finish_phrase(picked)
+}
+
+/// Words that end a subject because they are verbs, auxiliaries or adverbs.
+fn is_verb_like(w: &str) -> bool {
+    SPEECH_VERB.is_match(w)
+        && SPEECH_VERB
+            .find(w)
+            .is_some_and(|m| m.start() == 0 && m.end() == w.len())
+        || matches!(
+            w,
+            "is" | "was"
+                | "are"
+                | "were"
+                | "has"
+                | "had"
+                | "have"
+                | "will"
+                | "would"
+                | "can"
+                | "could"
+                | "may"
+                | "might"
+                | "should"
+                | "did"
+                | "does"
+                | "do"
+                | "ist"
+                | "war"
+                | "hat"
+                | "hatte"
+                | "wird"
+                | "wurde"
+                | "sind"
+                | "haben"
+                | "habe"
+                | "sei"
+        )
+        || (w.ends_with("ly") && w.len() > 4)
+        || (w.ends_with("ed") && w.len() > 4)
+        || (w.ends_with("te") && w.len() > 5 && w.chars().next().is_some_and(char::is_lowercase))
+}
+
+/// English and German function words that cannot be part of a speaker phrase.
+fn is_function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "on"
+            | "at"
+            | "to"
+            | "with"
+            | "after"
+            | "before"
+            | "during"
+            | "who"
+            | "which"
+            | "that"
+            | "and"
+            | "but"
+            | "as"
+            | "when"
+            | "while"
+            | "from"
+            | "by"
+            | "it"
+            | "this"
+            | "not"
+            | "also"
+            | "in's"
+            | "mit"
+            | "auf"
+            | "bei"
+            | "nach"
+            | "zu"
+            | "und"
+            | "aber"
+            | "dass"
+            | "wie"
+            | "als"
+            | "nicht"
+            | "auch"
+            | "es"
+            | "sich"
+            | "is"
+            | "was"
+            | "has"
+            | "had"
+    )
+}
+
+/// "…“, beschreibt ein Reporter …" / "…“, so charakterisierte ihn der Chef": an inverted
+/// subject after one or two lower-case words (a verb not in the list, an object pronoun).
+fn inversion_unknown_verb(body: &str) -> Option<Attribution> {
+    let mut rest = body;
+    for _ in 0..2 {
+        let w = rest.split_whitespace().next()?;
+        let lower_first = w.chars().next().is_some_and(char::is_lowercase);
+        if !lower_first || is_pronoun(w) || is_determiner(w) || w.ends_with([',', '.', ';']) {
+            return None;
+        }
+        let at = rest.find(w)? + w.len();
+        rest = rest.get(at..)?;
+        let next = rest.split_whitespace().next()?;
+        if matches!(next, "ihn" | "sie" | "es" | "sich") {
+            continue;
+        }
+        let sp = walk_forward(rest)?;
+        if is_pronoun(&sp) || starts_upper(&sp) || sp.split_whitespace().count() > 1 {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet: None,
+            });
+        }
+        return None;
+    }
+    None
+}
+
+/// Whether `s` is written in Cyrillic letters.
+fn is_cyrillic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+/// A phrase after a German say-verb that is its dative object, not its subject
+/// ("sagte der Zeitung", "sagte dem Sender").
+fn is_object_phrase(sp: &str) -> bool {
+    const MEDIA: &[&str] = &[
+        "zeitung",
+        "zeitschrift",
+        "agentur",
+        "nachrichtenagentur",
+        "sender",
+        "magazin",
+        "blatt",
+        "reportern",
+        "journalisten",
+        "medien",
+        "presse",
+        "fernsehen",
+        "radio",
+    ];
+    let first = sp.split_whitespace().next().unwrap_or("").to_lowercase();
+    let lower = sp.to_lowercase();
+    matches!(first.as_str(), "dem" | "den" | "einem")
+        || MEDIA.iter().any(|m| lower.contains(m))
+        || has_outlet_word(sp)
 }
 
 /// Whether `s` holds only short adverbs between a quote and its verb ("…,” he later said").
@@ -556,7 +916,18 @@ fn attribute_before(before: &str) -> Option<Attribution> {
         }
         let head = before.get(..verb.start())?;
         let tail = before.get(verb.end()..)?;
-        let outlet = outlet_after_verb(before, verb.end());
+        let outlet = outlet_after_verb(before, verb.start());
+        // German/Russian inversion: "Der Zeitung sagte Max Muster:", "erklärte er:".
+        let inverted = is_cyrillic(verb.as_str()) || GERMAN_SAY.is_match(verb.as_str());
+        if inverted
+            && !tail.starts_with(',')
+            && let Some(sp) = walk_forward(tail).filter(|sp| !is_object_phrase(sp))
+        {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet,
+            });
+        }
         if let Some(sp) = walk_back(head) {
             return Some(Attribution {
                 speaker: Some(sp),
@@ -573,15 +944,23 @@ fn attribute_before(before: &str) -> Option<Attribution> {
     if let Some(a) = attribute_according(before) {
         return Some(a);
     }
+    if let Some(m) = ED_VERB_END.captures(before).and_then(|c| c.get(1))
+        && let Some(sp) = walk_back(before.get(..m.start())?)
+    {
+        return Some(Attribution {
+            speaker: Some(sp),
+            outlet: None,
+        });
+    }
     // "X: «…»" with no verb.
     let t = before.trim_end();
-    if let Some(h) = t.strip_suffix(':') {
-        if let Some(sp) = walk_back(h) {
-            return Some(Attribution {
-                speaker: Some(sp),
-                outlet: None,
-            });
-        }
+    if let Some(h) = t.strip_suffix(':')
+        && let Some(sp) = walk_back(h)
+    {
+        return Some(Attribution {
+            speaker: Some(sp),
+            outlet: None,
+        });
     }
     None
 }
@@ -602,13 +981,13 @@ fn attribute_according(s: &str) -> Option<Attribution> {
             });
         }
     }
-    if let Some(m) = ZUFOLGE.find(s) {
-        if let Some(sp) = walk_back(s.get(..m.start())?) {
-            return Some(Attribution {
-                speaker: Some(sp),
-                outlet: None,
-            });
-        }
+    if let Some(m) = ZUFOLGE.find(s)
+        && let Some(sp) = walk_back(s.get(..m.start())?)
+    {
+        return Some(Attribution {
+            speaker: Some(sp),
+            outlet: None,
+        });
     }
     None
 }
@@ -819,6 +1198,12 @@ fn is_determiner(w: &str) -> bool {
             | "eines"
             | "einem"
             | "one"
+            | "my"
+            | "his"
+            | "her"
+            | "their"
+            | "our"
+            | "its"
     )
 }
 
@@ -924,18 +1309,105 @@ fn is_capitalized_stopword(w: &str) -> bool {
         "Außerdem",
         "Gestern",
         "Heute",
+        "Deshalb",
+        "Demnach",
+        "Dabei",
+        "Darin",
+        "Daher",
+        "Allerdings",
+        "Laut",
+        "So",
+        "Damit",
+        "Dazu",
+        "Jedoch",
+        "Trotzdem",
+        "Inzwischen",
+        "Bereits",
+        "Erst",
+        "Nun",
+        "Hier",
+        "Dort",
+        "Da",
+        "Als",
+        "Wenn",
+        "Weil",
+        "Ob",
+        "Man",
+        "Zuvor",
+        "Danach",
+        "Später",
+        "Bisher",
+        "Insgesamt",
+        "Weiter",
+        "Ähnlich",
+        "Diese",
+        "Dieser",
+        "Dieses",
+        "Ein",
+        "Eine",
+        "Sein",
+        "Seine",
+        "Ihr",
+        "Ihre",
+        "Nachdem",
+        "Während",
+        "Für",
+        "Von",
+        "Zu",
+        "Auf",
+        "Aus",
+        "Über",
+        "Unter",
+        "Gegen",
+        "Vor",
+        "Seit",
+        "Whether",
+        "What",
+        "Why",
+        "How",
+        "Who",
+        "For",
+        "With",
+        "From",
+        "By",
+        "To",
+        "Of",
+        "His",
+        "Her",
+        "Their",
+        "Its",
+        "Our",
+        "My",
+        "Your",
+        "These",
+        "Those",
+        "Some",
+        "Many",
+        "Most",
     ];
     STOP.contains(&w)
 }
 
+/// `words_of` marker: a comma follows the word.
+const COMMA: u8 = 1;
+/// `words_of` marker: a stronger clause boundary (full stop, colon…) follows the word.
+const STOP: u8 = 2;
+
 /// Splits a phrase into words with surrounding punctuation removed, keeping whether a
 /// clause boundary (comma, full stop…) follows each word.
-fn words_of(s: &str) -> Vec<(&str, bool)> {
+fn words_of(s: &str) -> Vec<(&str, u8)> {
     s.split_whitespace()
         .take(64)
         .map(|raw| {
-            let boundary = raw.ends_with([',', ';', ':', '!', '?', ')'])
-                || (raw.ends_with('.') && !is_abbreviation(raw));
+            let boundary = if raw.ends_with(',') {
+                COMMA
+            } else if raw.ends_with([';', ':', '!', '?', ')'])
+                || (raw.ends_with('.') && !is_abbreviation(raw))
+            {
+                STOP
+            } else {
+                0
+            };
             let w = raw.trim_matches(|c: char| {
                 !(c.is_alphanumeric() || c == '’' || c == '\'' || c == '-' || c == '.')
             });
@@ -987,12 +1459,10 @@ fn starts_upper(w: &str) -> bool {
 fn walk_back(head: &str) -> Option<String> {
     let words = words_of(tail_bytes(head, 200));
     let mut picked: Vec<&str> = Vec::new();
+    let mut first = words.len();
     for (k, &(w, boundary)) in words.iter().enumerate().rev() {
-        if boundary && k + 1 != words.len() {
-            break;
-        }
-        if boundary && k + 1 == words.len() {
-            // "X, a spokesman, said" — a comma right before the verb ends the subject too.
+        // A comma right before the verb closes an apposition ("X, a spokesman, said").
+        if boundary == STOP || (boundary == COMMA && k + 1 != words.len()) {
             break;
         }
         if picked.is_empty() && is_pronoun(w) {
@@ -1002,9 +1472,13 @@ fn walk_back(head: &str) -> Option<String> {
             break;
         }
         let lower = w.to_lowercase();
+        if picked.is_empty() && is_skippable_adverb(&lower) {
+            continue;
+        }
         if is_determiner(&lower) {
             if !picked.is_empty() {
                 picked.push(w);
+                first = k;
             }
             break;
         }
@@ -1013,6 +1487,7 @@ fn walk_back(head: &str) -> Option<String> {
                 break;
             }
             picked.push(w);
+            first = k;
         } else if is_role_word(&lower)
             || w.ends_with("’s")
             || w.ends_with("'s")
@@ -1020,9 +1495,21 @@ fn walk_back(head: &str) -> Option<String> {
             || (is_adjective_like(&lower) && picked.last().is_some_and(|p| starts_upper(p)))
         {
             picked.push(w);
+            first = k;
         } else {
+            // "the announcer", "The New York businessman": lower-case nouns after a determiner.
+            if let Some(j) = determiner_before(&words, k) {
+                for &(x, _) in words[j..=k].iter().rev() {
+                    picked.push(x);
+                }
+                first = j;
+            }
             break;
         }
+    }
+    // A phrase right after a preposition is an object ("mit den Worten", "zu den Medien").
+    if first > 0 && words.get(first - 1).is_some_and(|(w, _)| is_preposition(w)) {
+        return None;
     }
     while picked
         .last()
@@ -1032,6 +1519,104 @@ fn walk_back(head: &str) -> Option<String> {
     }
     picked.reverse();
     finish_phrase(picked)
+}
+
+/// Adverbs between a subject and its verb ("Die Kanadier hingegen sagen", "Smith also said").
+fn is_skippable_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "hingegen"
+            | "jedoch"
+            | "aber"
+            | "auch"
+            | "zudem"
+            | "dagegen"
+            | "also"
+            | "however"
+            | "later"
+            | "then"
+            | "previously"
+            | "recently"
+            | "often"
+            | "repeatedly"
+            | "once"
+            | "frequently"
+            | "again"
+            | "further"
+            | "weiter"
+            | "bereits"
+            | "schon"
+            | "nun"
+            | "dann"
+            | "также"
+            | "же"
+            | "тоже"
+            | "ранее"
+    )
+}
+
+/// Prepositions: a noun phrase right after one is not a speaker.
+fn is_preposition(w: &str) -> bool {
+    matches!(
+        w.to_lowercase().as_str(),
+        "in" | "on"
+            | "at"
+            | "to"
+            | "with"
+            | "from"
+            | "by"
+            | "about"
+            | "into"
+            | "mit"
+            | "zu"
+            | "an"
+            | "auf"
+            | "bei"
+            | "nach"
+            | "über"
+            | "gegenüber"
+            | "vor"
+            | "aus"
+            | "um"
+            | "anlässlich"
+            | "wegen"
+            | "während"
+            | "trotz"
+            | "seit"
+            | "unter"
+            | "durch"
+            | "für"
+            | "gegen"
+            | "zur"
+            | "zum"
+            | "im"
+            | "am"
+            | "beim"
+            | "в"
+            | "на"
+            | "с"
+            | "о"
+    )
+}
+
+/// Index of a determiner at most three words before `k` that starts a noun phrase ending at
+/// `k` ("the ad’s narrator"), with no clause boundary or function word in between.
+fn determiner_before(words: &[(&str, u8)], k: usize) -> Option<usize> {
+    let lo = k.saturating_sub(3);
+    for j in (lo..k).rev() {
+        let (w, boundary) = words[j];
+        let lower = w.to_lowercase();
+        if boundary != 0 {
+            return None;
+        }
+        if is_determiner(&lower) {
+            return Some(j);
+        }
+        if is_function_word(&lower) || is_verb_like(&lower) {
+            return None;
+        }
+    }
+    None
 }
 
 /// German/Russian lower-case adjective before a noun ("zuständige", "российский").
@@ -1061,10 +1646,14 @@ fn walk_forward(tail: &str) -> Option<String> {
             return Some(w.to_string());
         }
         let next_upper = words.get(k + 1).is_some_and(|(n, _)| starts_upper(n));
+        let after_det = picked
+            .last()
+            .is_some_and(|p| is_determiner(&p.to_lowercase()));
         let ok = if starts_upper(w) {
             picked.is_empty() || !is_capitalized_stopword(w)
         } else {
             is_determiner(&lower)
+                || (after_det && !is_function_word(&lower) && !is_verb_like(&lower))
                 || is_role_word(&lower)
                 || (is_connector(&lower) && !picked.is_empty() && next_upper)
                 || (is_adjective_like(&lower) && next_upper && !picked.is_empty())
@@ -1077,7 +1666,7 @@ fn walk_forward(tail: &str) -> Option<String> {
             break;
         }
         picked.push(w);
-        if boundary {
+        if boundary != 0 {
             break;
         }
     }
@@ -1399,7 +1988,7 @@ struct NameIndex {
 
 /// Runs of two to four capitalised words (candidate person names).
 static NAME_RUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\p{Lu}[\p{L}.\-]*(?:\s+\p{Lu}[\p{L}\-]*){1,4}").expect("valid name-run regex")
+    Regex::new(r"\p{Lu}[\p{L}.\-]*(?:[ \t]+\p{Lu}[\p{L}\-]*){1,4}").expect("valid name-run regex")
 });
 
 impl NameIndex {
@@ -1469,7 +2058,7 @@ impl NameIndex {
 }
 
 /// Canonicalises speakers and resolves pronouns to the last named person before them.
-fn resolve_speakers(_text: &str, quotes: &mut [Quote], names: &NameIndex) {
+fn resolve_speakers(quotes: &mut [Quote], names: &NameIndex) {
     let mut last_person: Option<String> = None;
     for q in quotes.iter_mut() {
         let Some(sp) = q.speaker.take() else { continue };

@@ -5,24 +5,36 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{OnceLock, mpsc};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use tantivy::schema::Field;
-use tantivy::{DateTime, TantivyDocument, Term};
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 use walkdir::WalkDir;
-use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::schema::{KIND_FILE, KIND_PASSAGE};
-use super::{index_error, FileState, Store};
+use super::schema::{KIND_FILE, KIND_PASSAGE, KIND_QUOTE};
+use super::{FileState, Store, index_error};
 use crate::error::{Error, Result};
-use crate::extract::{analyze, push_unique, Article, CalDate};
-use crate::meta::{parse_manifest, Manifest, Meta};
-use crate::passage::{split_passages, MAX_PASSAGE_CHARS};
+use crate::extract::{Article, CalDate, QuoteKind, analyze, push_unique};
+use crate::meta::{Manifest, Meta, parse_manifest};
+use crate::passage::{MAX_PASSAGE_CHARS, split_passages};
 
 /// Files are committed in batches of this many, so a crash loses at most one batch.
+/// The hidden variable `ATTACHE_COMMIT_EVERY` overrides it (the fault tests use it to
+/// have several commits on a small folder).
 const COMMIT_EVERY: usize = 5_000;
+
+/// The batch size in force: `ATTACHE_COMMIT_EVERY` when set to a positive number.
+fn commit_every() -> usize {
+    std::env::var("ATTACHE_COMMIT_EVERY")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(COMMIT_EVERY)
+}
 
 /// What `attache index` is asked to do.
 #[derive(Clone, Debug)]
@@ -104,7 +116,9 @@ struct Candidate {
 enum Outcome {
     Indexed {
         key: String,
+        /// Passage and quotation documents, then the file document last.
         docs: Vec<TantivyDocument>,
+        passages: usize,
         bytes: u64,
     },
     Unchanged {
@@ -121,6 +135,8 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     let started = Instant::now();
     let (store, created) = Store::open_or_create(&opts.index_dir, opts.rebuild)?;
     let mut writer = store.writer(opts.threads, opts.heap)?;
+    let _note = store.note_writer(&fs::canonicalize(&opts.root).unwrap_or(opts.root.clone()));
+    store.clean_leftovers(&writer);
     let reader = store.reader()?;
     let known = if opts.rebuild || created {
         HashMap::new()
@@ -145,6 +161,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
         report.skipped.push(skip);
     }
     report.files = candidates.len();
+    fault_point("walked");
 
     // Files whose stamp is unchanged are not even read.
     let mut todo = Vec::new();
@@ -180,6 +197,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
         .map_err(|e| Error::BadOption(format!("cannot start {} threads: {e}", opts.threads)))?;
     let (tx, rx) = mpsc::sync_channel::<Outcome>(256);
     let mut since_commit = 0usize;
+    let every = commit_every();
     let result: Result<()> = std::thread::scope(|scope| {
         let known = &known;
         let todo = &todo;
@@ -192,15 +210,19 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
         });
         for outcome in rx {
             match outcome {
-                Outcome::Indexed { key, docs, bytes } => {
+                Outcome::Indexed {
+                    key,
+                    docs,
+                    passages,
+                    bytes,
+                } => {
                     if known.contains_key(&key) {
                         report.changed += 1;
                         writer.delete_term(Term::from_field_text(f.path, &key));
                     } else {
                         report.added += 1;
                     }
-                    // The last document is the file record; the rest are passages.
-                    report.passages += docs.len().saturating_sub(1);
+                    report.passages += passages;
                     for doc in docs {
                         writer
                             .add_document(doc)
@@ -209,6 +231,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
                     report.bytes += bytes;
                     progress.advance(bytes);
                     since_commit += 1;
+                    fault_point("added");
                 }
                 Outcome::Unchanged { bytes } => {
                     report.unchanged += 1;
@@ -220,9 +243,9 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
                     progress.advance(bytes);
                 }
             }
-            if since_commit >= COMMIT_EVERY {
+            if since_commit >= every {
                 progress.committing();
-                writer.commit().map_err(|e| index_error(&store.dir, &e))?;
+                commit(&mut writer, &store)?;
                 since_commit = 0;
             }
         }
@@ -230,7 +253,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     });
     result?;
     progress.committing();
-    writer.commit().map_err(|e| index_error(&store.dir, &e))?;
+    commit(&mut writer, &store)?;
     writer
         .wait_merging_threads()
         .map_err(|e| index_error(&store.dir, &e))?;
@@ -238,6 +261,51 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Commits in two steps, so the fault tests can stop a run between them: segments
+/// flushed to disk but `meta.json` not yet rewritten.
+fn commit(writer: &mut IndexWriter, store: &Store) -> Result<()> {
+    let prepared = writer
+        .prepare_commit()
+        .map_err(|e| index_error(&store.dir, &e))?;
+    fault_point("prepared");
+    prepared.commit().map_err(|e| index_error(&store.dir, &e))?;
+    fault_point("committed");
+    Ok(())
+}
+
+/// A test hook for the fault tests (tests/reliability.rs, tests/slow_faults.rs), inert
+/// unless `ATTACHE_FAULT=POINT[:N]` and `ATTACHE_FAULT_SIGNAL=FILE` are both set: the
+/// N-th time (default 1st) the run reaches `POINT` (`walked`, `added`, `prepared`,
+/// `committed`) it writes the point's name to FILE and waits, up to two minutes, until
+/// FILE is deleted. The test meanwhile kills the run, or changes the folder and lets
+/// it go on.
+fn fault_point(point: &str) {
+    static SPEC: OnceLock<Option<(String, usize, PathBuf)>> = OnceLock::new();
+    static HITS: AtomicUsize = AtomicUsize::new(0);
+    let spec = SPEC.get_or_init(|| {
+        let spec = std::env::var("ATTACHE_FAULT").ok()?;
+        let signal = std::env::var_os("ATTACHE_FAULT_SIGNAL")?;
+        let (name, nth) = match spec.split_once(':') {
+            Some((name, n)) => (name.to_string(), n.trim().parse().ok()?),
+            None => (spec, 1),
+        };
+        Some((name, nth, PathBuf::from(signal)))
+    });
+    let Some((name, nth, signal)) = spec else {
+        return;
+    };
+    if name != point || HITS.fetch_add(1, Ordering::SeqCst) + 1 != *nth {
+        return;
+    }
+    if fs::write(signal, point).is_err() {
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while signal.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Walks `root` (following links, surviving loops, skipping hidden entries) and returns
@@ -344,12 +412,12 @@ fn walk(root: &Path, extensions: &[String]) -> (Vec<Candidate>, Vec<Skipped>) {
 fn manifest_meta(manifests: &HashMap<PathBuf, Manifest>, root: &Path, path: &Path) -> Meta {
     let mut dir = path.parent();
     while let Some(d) = dir {
-        if let Some(m) = manifests.get(d) {
-            if let Ok(rel) = path.strip_prefix(d) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                if let Some(meta) = m.get(&rel) {
-                    return meta.clone();
-                }
+        if let Some(m) = manifests.get(d)
+            && let Ok(rel) = path.strip_prefix(d)
+        {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if let Some(meta) = m.get(&rel) {
+                return meta.clone();
             }
         }
         if d == root {
@@ -394,6 +462,8 @@ fn process(c: &Candidate, known: Option<&FileState>, f: &super::Fields) -> Outco
     }
     let article = analyze(&text, &c.meta, None);
     let mut docs = passage_docs(f, &c.key, &text, &article);
+    let passages = docs.len();
+    docs.extend(quote_docs(f, &c.key, &text, &article));
     let mut file_doc = TantivyDocument::default();
     file_doc.add_text(f.kind, KIND_FILE);
     file_doc.add_text(f.path, &c.key);
@@ -403,6 +473,7 @@ fn process(c: &Candidate, known: Option<&FileState>, f: &super::Fields) -> Outco
     Outcome::Indexed {
         key: c.key.clone(),
         docs,
+        passages,
         bytes: c.size,
     }
 }
@@ -410,14 +481,14 @@ fn process(c: &Candidate, known: Option<&FileState>, f: &super::Fields) -> Outco
 /// Turns file bytes into text: UTF-8 as it is, UTF-16 with a byte-order mark decoded;
 /// binary files and invalid UTF-8 are refused with a reason.
 pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, String> {
-    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(&bytes) {
-        if enc != encoding_rs::UTF_8 {
-            let (text, _, had_errors) = enc.decode(&bytes);
-            if had_errors {
-                return Err(format!("invalid {} text", enc.name()));
-            }
-            return Ok(text.into_owned());
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(&bytes)
+        && enc != encoding_rs::UTF_8
+    {
+        let (text, _, had_errors) = enc.decode(&bytes);
+        if had_errors {
+            return Err(format!("invalid {} text", enc.name()));
         }
+        return Ok(text.into_owned());
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary file (NUL bytes)".into());
@@ -439,7 +510,6 @@ pub fn passage_docs(
 ) -> Vec<TantivyDocument> {
     let passages = split_passages(text, article.body_start, MAX_PASSAGE_CHARS);
     let publisher = article.sources.first();
-    let published = article.published.and_then(cal_to_datetime);
     let mut seen = HashSet::new();
     let mut docs = Vec::with_capacity(passages.len());
     for p in passages {
@@ -473,15 +543,8 @@ pub fn passage_docs(
                 push_unique(&mut sources, name.clone());
             }
         }
-        add_all(&mut doc, f.speaker, &speakers);
-        add_all(&mut doc, f.source, &sources);
-        if let Some(dt) = published {
-            doc.add_date(f.published, dt);
-        }
-        if let Some(d) = article.published {
-            doc.add_text(f.published_text, d.to_string());
-        }
-        doc.add_text(f.date_source, article.date_source.as_str());
+        add_names(&mut doc, f, &speakers, &sources);
+        add_published(&mut doc, f, article);
         let mut values = Vec::new();
         for d in &article.dates {
             if d.start < p.end && p.start < d.end {
@@ -492,6 +555,71 @@ pub fn passage_docs(
         docs.push(doc);
     }
     docs
+}
+
+/// One document per quotation: its text (whole, however many paragraphs it runs over),
+/// speaker, the outlet it was given to, and the article's publisher and date.
+pub fn quote_docs(
+    f: &super::Fields,
+    key: &str,
+    text: &str,
+    article: &Article,
+) -> Vec<TantivyDocument> {
+    let publisher = article.sources.first();
+    let mut docs = Vec::with_capacity(article.quotes.len());
+    for (i, q) in article.quotes.iter().enumerate() {
+        let Some(quote) = text.get(q.start..q.end) else {
+            continue;
+        };
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, KIND_QUOTE);
+        doc.add_text(f.path, key);
+        doc.add_text(f.title, &article.title);
+        doc.add_text(f.body, quote);
+        doc.add_u64(f.ordinal, i as u64);
+        doc.add_u64(f.start, q.start as u64);
+        doc.add_u64(f.end, q.end as u64);
+        doc.add_text(
+            f.quote_kind,
+            match q.kind {
+                QuoteKind::Direct => "direct",
+                QuoteKind::Indirect => "indirect",
+            },
+        );
+        let speakers: Vec<String> = q.speaker.iter().cloned().collect();
+        let mut sources: Vec<String> = publisher.into_iter().cloned().collect();
+        if let Some(o) = &q.outlet {
+            push_unique(&mut sources, o.clone());
+        }
+        add_names(&mut doc, f, &speakers, &sources);
+        add_published(&mut doc, f, article);
+        docs.push(doc);
+    }
+    docs
+}
+
+/// Speakers and sources, both searchable and as exact keys for counting.
+fn add_names(
+    doc: &mut TantivyDocument,
+    f: &super::Fields,
+    speakers: &[String],
+    sources: &[String],
+) {
+    add_all(doc, f.speaker, speakers);
+    add_all(doc, f.speaker_key, speakers);
+    add_all(doc, f.source, sources);
+    add_all(doc, f.source_key, sources);
+}
+
+/// The article's publication date, as a date for ranges and as text at its precision.
+fn add_published(doc: &mut TantivyDocument, f: &super::Fields, article: &Article) {
+    if let Some(d) = article.published {
+        if let Some(dt) = cal_to_datetime(d) {
+            doc.add_date(f.published, dt);
+        }
+        doc.add_text(f.published_text, d.to_string());
+    }
+    doc.add_text(f.date_source, article.date_source.as_str());
 }
 
 fn add_all(doc: &mut TantivyDocument, field: Field, values: &[String]) {

@@ -9,8 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use tantivy::collector::DocSetCollector;
-use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::LockError;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
@@ -61,7 +61,10 @@ impl Store {
                 return Err(unusable(format!(
                     "it has format {v}, this attache reads format {}",
                     schema::FORMAT_VERSION
-                )))
+                )));
+            }
+            None if dir.join(FORMAT_FILE).exists() => {
+                return Err(unusable(format!("its {FORMAT_FILE} marker is unreadable")));
             }
             None => return Err(unusable("it was not made by attache".into())),
         }
@@ -82,10 +85,12 @@ impl Store {
     pub fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Store, bool)> {
         if exists(dir) {
             match Store::open(dir) {
-                Ok(store) => return Ok((store, false)),
+                // tantivy opens segments lazily: a damaged one shows when read.
+                Ok(store) if !(rebuild && store.reader().is_err()) => return Ok((store, false)),
+                Ok(_) => {}
                 Err(Error::IndexUnusable { .. })
                     if read_format(dir).is_some_and(|v| v != schema::FORMAT_VERSION)
-                        || (rebuild && read_format(dir).is_some()) => {}
+                        || (rebuild && dir.join(FORMAT_FILE).exists()) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -123,9 +128,34 @@ impl Store {
             .map_err(|e| match e {
                 TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexInUse {
                     path: self.dir.clone(),
+                    holder: writer_holder(&self.dir),
                 },
                 e => index_error(&self.dir, &e),
             })
+    }
+
+    /// Leaves a note next to the writer lock saying who holds it (pid, start time, the
+    /// folder being indexed), for the "in use" message of a second run. Call it only
+    /// while holding the writer; the note goes when the returned guard is dropped. A
+    /// note left by a killed run is simply overwritten by the next one.
+    pub fn note_writer(&self, indexing: &Path) -> WriterNote {
+        let secs = build::now_secs();
+        let text = format!(
+            "pid {}, started {}, indexing {}\n",
+            std::process::id(),
+            utc_time(secs),
+            indexing.display()
+        );
+        let path = self.dir.join(WRITER_NOTE);
+        // Best effort: the lock, not the note, is what keeps writers apart.
+        let _ = fs::write(&path, text);
+        WriterNote { path }
+    }
+
+    /// Deletes files a killed or failed run left behind (segments never committed).
+    /// Needs the writer; failures are harmless and ignored (every commit collects too).
+    pub fn clean_leftovers(&self, writer: &IndexWriter) {
+        let _ = writer.garbage_collect_files().wait();
     }
 
     /// A reader that sees exactly the last commit and reloads only when asked.
@@ -161,6 +191,49 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Name of the note a writer leaves beside the lock: who holds it.
+pub const WRITER_NOTE: &str = "attache-writer.pid";
+
+/// Removes the writer note when dropped.
+pub struct WriterNote {
+    path: PathBuf,
+}
+
+impl Drop for WriterNote {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// What the writer note of the index at `dir` says, if there is one.
+pub fn writer_holder(dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(dir.join(WRITER_NOTE)).ok()?;
+    let line = text.lines().next()?.trim();
+    (!line.is_empty()).then(|| line.chars().take(500).collect())
+}
+
+/// Seconds since the epoch as `YYYY-MM-DD HH:MM:SS UTC`.
+fn utc_time(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3_600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// Reads the format number from the marker file, if there is one.
@@ -220,10 +293,31 @@ fn describe(e: &TantivyError) -> String {
     }
 }
 
-/// Wraps a tantivy error with the index path.
+/// Wraps a tantivy error with the index path. Errors that mean the index is damaged
+/// (a missing or short file, corrupt data) become `IndexUnusable`, which says how to
+/// rebuild; others (a full disk, say) stay `Index`.
 pub fn index_error(dir: &Path, e: &TantivyError) -> Error {
-    Error::Index {
-        path: dir.to_path_buf(),
-        detail: describe(e),
+    let damaged = match e {
+        TantivyError::DataCorruption(_)
+        | TantivyError::OpenReadError(_)
+        | TantivyError::OpenDirectoryError(_) => true,
+        TantivyError::IoError(io) => matches!(
+            io.kind(),
+            std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::InvalidData
+                | std::io::ErrorKind::NotFound
+        ),
+        _ => false,
+    };
+    if damaged {
+        Error::IndexUnusable {
+            path: dir.to_path_buf(),
+            detail: describe(e),
+        }
+    } else {
+        Error::Index {
+            path: dir.to_path_buf(),
+            detail: describe(e),
+        }
     }
 }

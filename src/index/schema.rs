@@ -2,19 +2,21 @@
 //! was indexed (its fingerprint) so a second run can skip unchanged files.
 
 use tantivy::schema::{
-    DateOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
-    STORED, STRING,
+    DateOptions, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 
 /// Bump when the schema or what extraction stores changes: an index of another format
 /// is rebuilt (by `attache index`) or refused (by `attache search`).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Tokenizer of the searchable text fields: lowercasing plus English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
 
 /// `kind` value of passage documents.
 pub const KIND_PASSAGE: &str = "passage";
+/// `kind` value of quotation documents.
+pub const KIND_QUOTE: &str = "quote";
 /// `kind` value of file documents.
 pub const KIND_FILE: &str = "file";
 
@@ -22,13 +24,13 @@ pub const KIND_FILE: &str = "file";
 #[derive(Clone, Debug)]
 pub struct Fields {
     pub schema: Schema,
-    /// `passage` or `file`.
+    /// `passage`, `quote` or `file`.
     pub kind: Field,
     /// Absolute path of the file; the key for replacing and deleting a file's documents.
     pub path: Field,
     pub title: Field,
     pub body: Field,
-    /// Passage number within its file, from 0.
+    /// Passage (or quotation) number within its file, from 0.
     pub ordinal: Field,
     /// Byte range of the passage in the file.
     pub start: Field,
@@ -37,6 +39,11 @@ pub struct Fields {
     pub speaker: Field,
     /// The publisher and the outlets named for statements in the passage.
     pub source: Field,
+    /// The same names untokenized, as fast fields for counting (facets, stats).
+    pub speaker_key: Field,
+    pub source_key: Field,
+    /// Quotation documents: `direct` or `indirect`.
+    pub quote_kind: Field,
     /// Publication date (midnight UTC) for range filters.
     pub published: Field,
     /// The publication date as written at its precision: YYYY, YYYY-MM or YYYY-MM-DD.
@@ -59,21 +66,20 @@ impl Fields {
                     .set_tokenizer(TEXT_TOKENIZER)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             );
-            if stored {
-                o.set_stored()
-            } else {
-                o
-            }
+            if stored { o.set_stored() } else { o }
         };
         let kind = sb.add_text_field("kind", STRING);
         let path = sb.add_text_field("path", STRING | STORED);
         let title = sb.add_text_field("title", text(true));
         let body = sb.add_text_field("body", text(true));
-        let ordinal = sb.add_u64_field("ordinal", STORED);
+        let ordinal = sb.add_u64_field("ordinal", INDEXED | STORED | FAST);
         let start = sb.add_u64_field("start", STORED);
         let end = sb.add_u64_field("end", STORED);
         let speaker = sb.add_text_field("speaker", text(true));
         let source = sb.add_text_field("source", text(true));
+        let speaker_key = sb.add_text_field("speaker_key", STRING | FAST);
+        let source_key = sb.add_text_field("source_key", STRING | FAST);
+        let quote_kind = sb.add_text_field("quote_kind", STRING | STORED);
         let published = sb.add_date_field(
             "published",
             DateOptions::from(INDEXED).set_fast().set_stored(),
@@ -94,6 +100,9 @@ impl Fields {
             end,
             speaker,
             source,
+            speaker_key,
+            source_key,
+            quote_kind,
             published,
             published_text,
             date_source,
