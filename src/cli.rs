@@ -375,9 +375,8 @@ fn run_index(index: &Path, args: IndexArgs) -> Outcome {
     let report = index_folder(&opts, &Bar::new())?;
     let mut out = io::stdout().lock();
     if args.json {
-        let mut v = serde_json::to_value(&report).map_err(|e| Error::BadOption(e.to_string()))?;
+        let mut v = tagged("summary", &report)?;
         if let Some(o) = v.as_object_mut() {
-            o.insert("type".into(), json!("summary"));
             o.insert("index".into(), json!(index.display().to_string()));
         }
         writeln!(out, "{v}")?;
@@ -653,6 +652,17 @@ fn run_search(index: &Path, args: SearchArgs, ui: Ui) -> Outcome {
     } else {
         1
     })
+}
+
+/// `value` as a JSON object whose first field is `"type": kind`.
+fn tagged(kind: &str, value: &impl serde::Serialize) -> Result<serde_json::Value, Failure> {
+    let v = serde_json::to_value(value).map_err(|e| Error::BadOption(e.to_string()))?;
+    let mut out = serde_json::Map::new();
+    out.insert("type".into(), json!(kind));
+    if let serde_json::Value::Object(fields) = v {
+        out.extend(fields);
+    }
+    Ok(serde_json::Value::Object(out))
 }
 
 fn add_query(v: &mut serde_json::Value, query: Option<&str>) {
@@ -1122,11 +1132,7 @@ fn run_stats(index: &Path, args: StatsArgs) -> Outcome {
     let stats = Stats::gather(&searcher, args.top.max(1))?;
     let mut out = io::stdout().lock();
     if args.json {
-        let mut v = serde_json::to_value(&stats).map_err(|e| Error::BadOption(e.to_string()))?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("type".into(), json!("stats"));
-        }
-        writeln!(out, "{v}")?;
+        writeln!(out, "{}", tagged("stats", &stats)?)?;
         return Ok(0);
     }
     writeln!(out, "index        {}", index.display())?;

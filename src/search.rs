@@ -8,12 +8,12 @@ use std::ops::Bound;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, Occur, PhraseQuery, Query, QueryParser, QueryParserError, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, EnableScoring, Occur, PhraseQuery, Query, QueryParser,
+    QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{IndexReader, TantivyDocument, Term};
+use tantivy::{IndexReader, TantivyDocument, TantivyError, Term};
 
 use crate::dedup::collapse;
 use crate::error::{Error, Result};
@@ -213,11 +213,32 @@ impl Searcher {
                     });
                 }
             };
+            // Some parsed queries fail only when run (`title:*` needs a fast field):
+            // try them here so that is a query error, not an index error.
+            let snapshot = self.reader.searcher();
+            let runs = |q: &dyn Query| q.weight(EnableScoring::disabled_from_searcher(&snapshot));
+            if let Err(e) = runs(parsed.as_ref()) {
+                return Err(match e {
+                    TantivyError::SchemaError(_) | TantivyError::InvalidArgument(_) => {
+                        Error::Query {
+                            query: query.to_string(),
+                            detail: format!(
+                                "it cannot run on this index ({}); `field:*` works only on published",
+                                e.to_string().lines().next().unwrap_or_default()
+                            ),
+                        }
+                    }
+                    e => index_error(&self.store.dir, &e),
+                });
+            }
             clauses.push((Occur::Must, parsed));
             let mut title_parser = QueryParser::for_index(&self.store.index, vec![f.title]);
             title_parser.set_field_boost(f.title, TITLE_BOOST);
             let (title_query, _) = title_parser.parse_query_lenient(query);
-            clauses.push((Occur::Should, title_query));
+            // The title only adds to the score: when its query cannot run, leave it out.
+            if runs(title_query.as_ref()).is_ok() {
+                clauses.push((Occur::Should, title_query));
+            }
         } else if !allow_empty && !filtered {
             return Err(Error::Query {
                 query: String::new(),

@@ -757,3 +757,59 @@ fn completions_and_man_page() {
     let r = env.run(&["search", "--help"]);
     assert!(r.stdout.contains("Examples:"));
 }
+
+/// Field names listed in docs/json.md, by object type (`## type` headings, table rows).
+fn documented_fields() -> Vec<(String, Vec<String>)> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md"))
+        .expect("docs/json.md");
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in doc.lines() {
+        if let Some(t) = line.strip_prefix("## ") {
+            out.push((t.trim().to_string(), Vec::new()));
+        } else if let (Some(last), Some(rest)) = (out.last_mut(), line.strip_prefix("| `")) {
+            if let Some(name) = rest.split('`').next() {
+                last.1.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_documented_json_field_is_present() {
+    let env = indexed();
+    env.write("q.txt", "Package\n");
+    let run = |args: &[&str]| {
+        let mut all = vec!["--index", "ix"];
+        all.extend_from_slice(args);
+        env.run(&all).json_lines()
+    };
+    let mut objects = Vec::new();
+    objects.extend(run(&[
+        "search",
+        "--queries",
+        "q.txt",
+        "--json",
+        "--context",
+        "1",
+    ]));
+    objects.extend(run(&["quotes", "--json"]));
+    objects.extend(run(&["facets", "--by", "source", "--json"]));
+    objects.extend(run(&["search", "grain", "--count", "--json"]));
+    objects.extend(run(&["stats", "--json"]));
+    let types = documented_fields();
+    assert_eq!(
+        types.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
+        ["hit", "quote", "facet", "count", "summary", "stats"]
+    );
+    for (kind, fields) in types {
+        let obj = objects
+            .iter()
+            .find(|o| o["type"] == kind.as_str())
+            .unwrap_or_else(|| panic!("no {kind} object in real output"));
+        assert!(!fields.is_empty(), "{kind}");
+        for field in fields {
+            assert!(obj.get(&field).is_some(), "{kind} lacks {field}: {obj}");
+        }
+    }
+}
