@@ -107,11 +107,12 @@ fn apply_field(meta: &mut Meta, key: &str, value: &str) {
 }
 
 /// Reads a date from metadata: `YYYY-MM-DD`, optionally followed by a time
-/// (`1987-02-26T15:01:01.79`, `2022-05-14 10:00`), or `YYYY-MM` / `YYYY`.
+/// (`1987-02-26T15:01:01.79`, `2022-05-14 10:00`), or `YYYY-MM` / `YYYY`. Placeholder
+/// dates before the year 1000 (`0001-01-01`) count as no date.
 pub fn parse_meta_date(value: &str) -> Option<CalDate> {
     let value = value.trim();
     let head = value.split(['T', ' ']).next().unwrap_or(value);
-    CalDate::parse(head)
+    CalDate::parse(head).filter(|d| d.year >= 1000)
 }
 
 /// One manifest: metadata for the files of a folder, keyed by the path relative to the
@@ -197,6 +198,7 @@ mod tests {
             ("2005-08-20", Some("2005-08-20")),
             ("2022-05", Some("2022-05")),
             ("2022-13-45", None),
+            ("0001-01-01", None),
             ("yesterday", None),
             ("", None),
         ];
