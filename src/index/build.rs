@@ -429,8 +429,10 @@ fn manifest_meta(manifests: &HashMap<PathBuf, Manifest>, root: &Path, path: &Pat
 }
 
 /// A hash of metadata, part of a file's stamp and fingerprint.
+/// The extraction version is part of it, so files are analysed again when extraction
+/// changes.
 fn meta_hash(meta: &Meta) -> u64 {
-    xxh3_64(format!("{meta:?}").as_bytes())
+    xxh3_64(format!("{}{meta:?}", crate::extract::EXTRACT_VERSION).as_bytes())
 }
 
 /// Reads and extracts one file.
