@@ -11,9 +11,18 @@
 //! quarters, seasons, decades, durations and vague references ("now", "recently")
 //! are never reported.
 //!
+//! Resolution conventions (those of TimeML news annotation): a bare weekday is the
+//! latest such day on or before the reference unless the clause speaks of the future
+//! ("will meet Tuesday"); a month or day without a year is the latest one not more
+//! than about two months (months) or 100 days (days) after the reference; "last",
+//! "next", "this past" move strictly back or forward. Without a reference nothing
+//! that lacks its own year is reported. The date inside a wire dateline at the top
+//! belongs to [`find_dateline`], not to [`find_dates`].
+//!
 //! Invariants: pure functions from `&str` to data, no I/O, no panics on any input,
-//! linear time in the length of the text (every pattern is a `regex` automaton and
-//! every context look-up reads a bounded window), and every offset returned lies on
+//! linear time in the length of the text (every pattern is a `regex` automaton,
+//! every context look-up reads a bounded window, and overlapping candidates are
+//! settled in `O(n log n)` of their number), and every offset returned lies on
 //! a UTF-8 character boundary of the input.
 
 use regex::{Captures, Regex};
@@ -43,7 +52,7 @@ impl CalDate {
     }
 
     /// A month of a year, or `None` for a month outside 1..=12.
-    pub fn ym(year: i32, month: u8) -> Option<CalDate> {
+    fn ym(year: i32, month: u8) -> Option<CalDate> {
         if !(1..=12).contains(&month) {
             return None;
         }
@@ -55,7 +64,7 @@ impl CalDate {
     }
 
     /// A whole year.
-    pub fn y(year: i32) -> CalDate {
+    fn y(year: i32) -> CalDate {
         CalDate {
             year,
             month: None,
@@ -195,7 +204,7 @@ const MON_EN_FULL: &str =
 const MON_EN_ABBR: &str = "Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
 const MON_DE: &str =
     "Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember";
-const MON_RU: &str = "(?i:январ[ьяе]|феврал[ьяе]|марта|марте|март|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа|августе|август|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])";
+const MON_RU: &str = "[Яя]нвар[ьяе]|[Фф]еврал[ьяе]|[Мм]арта|[Мм]арте|[Мм]арт|[Аа]прел[ьяе]|[Мм]а[йяе]|[Ии]юн[ьяе]|[Ии]юл[ьяе]|[Аа]вгуста|[Аа]вгусте|[Аа]вгуст|[Сс]ентябр[ьяе]|[Оо]ктябр[ьяе]|[Нн]оябр[ьяе]|[Дд]екабр[ьяе]";
 const WD_EN: &str = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
 const WD_DE: &str = "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag";
 
@@ -371,6 +380,8 @@ const FUTURE_CUES: &[&str] = &[
     "'ll",
     "shall",
     "would",
+    "planned",
+    "postponed",
     "scheduled",
     "expected",
     "due",
@@ -551,6 +562,7 @@ fn day_value(
     }
 }
 
+/// Day before month: "14 May 2022", "14. Mai", "14 мая 2022 года", "14 and 15 May", "14th of May".
 static RE_DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"\b(?P<d1>\d{{1,2}})(?:\.|st|nd|rd|th)?(?:\s*(?:-|–|and|und|bis|to|или|и)\s*(?P<d2>\d{{1,2}})(?:\.|st|nd|rd|th)?)?\s+(?:of\s+)?(?P<mon>(?:{MON_EN_FULL}|{MON_DE}|{MON_RU})\b|(?:{MON_EN_ABBR})\b\.?)(?:\s*,?\s*(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?)?"
@@ -558,6 +570,7 @@ static RE_DMY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Month before day: "May 14, 2022", "May 14 , 1997", "Sept. 11", "May 14-15".
 static RE_MDY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"\b(?P<mon>{MON_EN_FULL}|{MON_EN_ABBR})\b\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*(?:-|–|and|to|through)\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:\s*,?\s*(?P<y>\d{{4}})\b)?"
@@ -565,6 +578,7 @@ static RE_MDY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Month and year: "May 2022", "Mai 2022", "мае 2022 года".
 static RE_MY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"\b(?P<mon>(?:{MON_EN_FULL}|{MON_DE}|{MON_RU})\b|(?:{MON_EN_ABBR})\b\.?)\s*,?\s+(?:of\s+)?(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?"
@@ -572,41 +586,56 @@ static RE_MY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A bare English or German month name; accepted only with cues (see `bare_month_ok`).
 static RE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"\b(?P<mon>{MON_EN_FULL}|{MON_DE})\b")).expect("valid regex")
 });
 
+/// A Russian month after a preposition: "в мае", "с января", "в прошлом мае".
 static RE_MONTH_RU: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:во?|с|до|к)\s+(?:(?P<mod>прошлом|этом|следующем)\s+)?(?P<mon>январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре|январ[ья]|феврал[ья]|марта|апрел[ья]|мая|июн[ья]|июл[ья]|августа|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])\b",
+        r"\b(?:[Вв]о?|[Сс]|[Дд]о|[Кк])\s+(?:(?P<mod>прошлом|этом|следующем)\s+)?(?P<mon>[Яя]нваре|[Фф]еврале|[Мм]арте|[Аа]преле|[Мм]ае|[Ии]юне|[Ии]юле|[Аа]вгусте|[Сс]ентябре|[Оо]ктябре|[Нн]оябре|[Дд]екабре|[Яя]нвар[ья]|[Фф]еврал[ья]|[Мм]арта|[Аа]прел[ья]|[Мм]ая|[Ии]юн[ья]|[Ии]юл[ья]|[Аа]вгуста|[Сс]ентябр[ья]|[Оо]ктябр[ья]|[Нн]оябр[ья]|[Дд]екабр[ья])\b",
     )
     .expect("valid regex")
 });
 
+/// All-digit dates: ISO "2022-05-14", dotted "14.05.2022", US slashed "5/14/2022".
 static RE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?:(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})|(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?P<dy>\d{4})|(?P<sm>\d{1,2})/(?P<sd>\d{1,2})/(?P<sy>\d{4}))\b",
+        r"(?-u:\b)(?:(?P<iy>[0-9]{4})-(?P<im>[0-9]{2})-(?P<id>[0-9]{2})|(?P<dd>[0-9]{1,2})\.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})|(?P<sm>[0-9]{1,2})/(?P<sd>[0-9]{1,2})/(?P<sy>[0-9]{4}))(?-u:\b)",
     )
     .expect("valid regex")
 });
 
+/// A four-digit number, filtered into years by `years`.
 static RE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?P<y>\d{4})\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(?P<y>[0-9]{4})(?-u:\b)").expect("valid regex"));
 
+/// Days named relative to the reference: "today", "yesterday", "gestern", "вчера".
 static RE_DEICTIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?P<w>(?i:today|tonight|yesterday|tomorrow)|(?i:this)\s+(?:morning|afternoon|evening)|(?i:last)\s+night|heute|Heute|gestern|Gestern|vorgestern|Vorgestern|morgen|übermorgen|(?i:сегодня|вчера|позавчера|завтра|послезавтра))\b",
+        r"\b(?P<w>[Tt]oday|TODAY|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Tt]his\s+(?:morning|afternoon|evening)|[Ll]ast\s+night|[Hh]eute|[Gg]estern|[Vv]orgestern|morgen|übermorgen|[Сс]егодня|[Вв]чера|[Пп]озавчера|[Зз]автра|[Пп]ослезавтра)\b",
     )
     .expect("valid regex")
 });
 
+/// A modifier ending the text before a weekday ("last ", "this coming ", "vergangenen ").
+static RE_WEEKDAY_MOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^\p{L}])(?P<mod>[Ll]ast|[Nn]ext|[Tt]his\s+past|[Tt]his\s+coming|[Tt]his|[Vv]ergangenen|[Ll]etzten|[Kk]ommenden|[Nn]ächsten|[Пп]рошл(?:ый|ую|ое)|[Сс]ледующ(?:ий|ую|ее))\s+$",
+    )
+    .expect("valid regex")
+});
+
+/// A weekday name; its modifier is read by `RE_WEEKDAY_MOD`.
 static RE_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:(?P<mod>(?i:last|next|this\s+past|this\s+coming|this|vergangenen|letzten|kommenden|nächsten|прошл(?:ый|ую|ое)|следующ(?:ий|ую|ее)))\s+)?(?P<wd>{WD_EN}|{WD_DE}|(?i:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))(?P<pl>s)?\b"
+        r"\b(?P<wd>{WD_EN}|{WD_DE}|[Пп]онедельник|[Вв]торник|[Сс]реду|[Чч]етверг|[Пп]ятницу|[Сс]убботу|[Вв]оскресенье)(?P<pl>s)?\b"
     ))
     .expect("valid regex")
 });
 
+/// A date right after a weekday ("Friday, May 14"), anchored at the start of a window.
 static RE_DATE_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^,?\s+(?:(?:{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE})\b\.?\s+\d{{1,2}}\b|\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?:{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU})\b|den\s+\d{{1,2}}\.)"
@@ -614,20 +643,23 @@ static RE_DATE_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A month with a relative year: "June last year", "Mai vergangenen Jahres", "мае прошлого года".
 static RE_MONTH_REL_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?P<mon>{MON_EN_FULL}|{MON_DE}|{MON_RU})\s+(?:of\s+)?(?P<mod>(?i:this|last|next)|vergangenen|letzten|vorigen|dieses|nächsten|kommenden|(?i:прошлого|этого|следующего|текущего))\s+(?:year|Jahres|(?i:года))\b"
+        r"\b(?P<mon>{MON_EN_FULL}|{MON_DE}|{MON_RU})\s+(?:of\s+)?(?P<mod>this|last|next|vergangenen|letzten|vorigen|dieses|nächsten|kommenden|прошлого|этого|следующего|текущего)\s+(?:year|Jahres|года)\b"
     ))
     .expect("valid regex")
 });
 
+/// Years in words: "nineteen ninety-six", "the year two thousand".
 static RE_SPELLED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:nineteen[\s-]+(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?P<ones>one|two|three|four|five|six|seven|eight|nine))?|nineteen[\s-]+(?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|the\s+year\s+two\s+thousand(?:\s+(?:and\s+)?(?P<ones2>one|two|three|four|five|six|seven|eight|nine))?)\b",
+        r"\b(?:[Nn]ineteen[\s-]+(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?P<ones>one|two|three|four|five|six|seven|eight|nine))?|[Nn]ineteen[\s-]+(?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|[Tt]he\s+year\s+two\s+thousand(?:\s+(?:and\s+)?(?P<ones2>one|two|three|four|five|six|seven|eight|nine))?)\b",
     )
     .expect("valid regex")
 });
 
+/// Holidays with a fixed rule: Thanksgiving, Christmas Day/Eve, New Year's Day/Eve.
 static RE_HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<h>Thanksgiving(?:\s+Day)?|Christmas\s+(?:Day|Eve)|New\s+Year['’]s\s+(?:Day|Eve))\b",
@@ -635,23 +667,34 @@ static RE_HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A relative year or month: "last year", "this month", "im vergangenen Jahr", "в прошлом году".
 static RE_REL_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?P<mod>this|last|next|earlier\s+this|later\s+this|early\s+(?:this|next|last)|late\s+(?:this|next|last)|the\s+(?:previous|past|last|next|coming|current|prior)|(?:im\s+)?(?:vergangene[nms]?|letzte[nms]?|vorige[nms]?|kommende[nms]?|nächste[nms]?|diese[nms]?|laufende[nms]?)|(?:в\s+)?(?:прошлом|этом|следующем|текущем|позапрошлом))\s+(?P<unit>year|month|Jahr(?:es|s)?|Monat(?:s)?|году|месяце)\b",
+        r"\b(?P<mod>[Tt]his|[Ll]ast|[Nn]ext|[Ee]arlier\s+this|[Ll]ater\s+this|[Ee]arly\s+(?:this|next|last)|[Ll]ate\s+(?:this|next|last)|[Tt]he\s+(?:previous|past|last|next|coming|current|prior)|(?:[Ii]m\s+)?(?:[Vv]ergangene[nms]?|[Ll]etzte[nms]?|[Vv]orige[nms]?|[Kk]ommende[nms]?|[Nn]ächste[nms]?|[Dd]iese[nms]?|[Ll]aufende[nms]?)|(?:[Вв]\s+)?(?:прошлом|этом|следующем|текущем|позапрошлом))\s+(?P<unit>year|month|Jahr(?:es|s)?|Monat(?:s)?|году|месяце)\b",
     )
     .expect("valid regex")
 });
 
+/// A count ending the text before "years ago" ("two ", "a ", "3 ").
+static RE_AGO_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^\p{L}\p{N}])(?P<n>[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve|\d{1,2})\s+$",
+    )
+    .expect("valid regex")
+});
+
+/// "years ago", "months earlier" (the count is read by `RE_AGO_COUNT`), "year-ago".
 static RE_AGO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+(?P<unit>years?|months?|weeks?|days?)\s+(?:ago|earlier)\b|\b(?P<adj>year-(?:earlier|ago))\b",
+        r"\b(?P<unit>years?|months?|weeks?|days?)\s+(?:ago|earlier)\b|\b(?P<adj>[Yy]ear-(?:earlier|ago))\b",
     )
     .expect("valid regex")
 });
 
+/// A month with a modifier: "last October", "this past February", "next March".
 static RE_REL_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?P<mod>(?i:this\s+past|this\s+coming|last|next|this))\s+(?P<mon>{MON_EN_FULL})\b"
+        r"\b(?P<mod>[Tt]his\s+past|[Tt]his\s+coming|[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<mon>{MON_EN_FULL})\b"
     ))
     .expect("valid regex")
 });
@@ -747,7 +790,7 @@ const MONTH_CUES: &[&str] = &[
     "in", "since", "until", "till", "by", "of", "early", "late", "mid", "mid-", "from", "through",
     "before", "after", "during", "last", "next", "this", "past", "and", "or", "to", "between",
     "im", "anfang", "ende", "mitte", "seit", "bis", "ab", "vom", "zum", "monat", "des", "für",
-    "bereits", "noch", "schon", "und", "oder", "im", "zwischen",
+    "bereits", "noch", "schon", "und", "oder", "zwischen",
 ];
 
 /// True when a bare English or German month name is really a month at `s..e`.
@@ -761,16 +804,17 @@ fn bare_month_ok(text: &str, s: usize, e: usize, word: &str) -> bool {
     let cue = MONTH_CUES.contains(&pw.as_str())
         || pw.ends_with("mid-")
         || matches!(word, "April" | "June") && (pw == "a" || pw == "the");
-    let ambiguous = matches!(word, "May" | "March" | "August" | "April" | "June")
-        || german
-        || word == "September" && pw == "im";
+    let ambiguous = matches!(word, "May" | "March" | "August" | "April" | "June") || german;
     if word == "March" {
         let nl = nw.to_lowercase();
         if [
             "on", "to", "through", "against", "in", "past", "into", "from",
         ]
         .contains(&nl.as_str())
-            || ["to", "will", "would", "could", "and", "the", "a"].contains(&pw.as_str()) && !cue
+            || [
+                "will", "would", "could", "can", "should", "must", "they", "we", "who", "a",
+            ]
+            .contains(&pw.as_str())
         {
             return false;
         }
@@ -1070,7 +1114,13 @@ fn weekdays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         let Some(wd) = weekday_number(wdm.as_str()) else {
             continue;
         };
-        let modifier = c.name("mod").map(|m| m.as_str().to_lowercase());
+        // The modifier, if any, is read from a short window before the weekday.
+        let window = before(text, w.start(), 32);
+        let found = RE_WEEKDAY_MOD
+            .captures(window)
+            .and_then(|mc| mc.name("mod"));
+        let start = found.map_or(w.start(), |m| w.start() - window.len() + m.start());
+        let modifier = found.map(|m| m.as_str().to_lowercase());
         let (dir, strict) = match modifier.as_deref() {
             Some(m)
                 if m.starts_with("next")
@@ -1099,7 +1149,7 @@ fn weekdays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         }
         if let Some(v) = resolve_weekday(wd, r, dir, strict) {
             out.push(Cand {
-                start: w.start(),
+                start,
                 end: w.end(),
                 value: v,
             });
@@ -1168,12 +1218,17 @@ fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
             });
             continue;
         }
-        let (Some(n), Some(unit)) = (c.name("n"), c.name("unit")) else {
+        let window = before(text, w.start(), 16);
+        let (Some(nm), Some(unit)) = (
+            RE_AGO_COUNT.captures(window).and_then(|nc| nc.name("n")),
+            c.name("unit"),
+        ) else {
             continue;
         };
-        let Some(n) = count_number(n.as_str()) else {
+        let Some(n) = count_number(nm.as_str()) else {
             continue;
         };
+        let start = w.start() - window.len() + nm.start();
         let u = unit.as_str().to_lowercase();
         let v = if u.starts_with("year") {
             Some(CalDate::y(r.year - n as i32))
@@ -1186,7 +1241,7 @@ fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         };
         if let Some(v) = v {
             out.push(Cand {
-                start: w.start(),
+                start,
                 end: w.end(),
                 value: v,
             });
@@ -1341,7 +1396,8 @@ fn holidays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
 /// (never invent a year). The date inside a wire dateline at the top is left to
 /// [`find_dateline`].
 pub fn find_dates(text: &str, reference: Option<CalDate>) -> Vec<DateMention> {
-    let reference = reference.filter(CalDate::is_full);
+    // Arithmetic on the reference stays far from the ends of `i32`.
+    let reference = reference.filter(|r| r.is_full() && (1..=9999).contains(&r.year));
     let mut cands = candidates(text, reference);
     // A wire dateline's date is the story's own date, reported by `find_dateline`.
     if let Some(dl) = find_dateline(text, reference) {
@@ -1400,6 +1456,7 @@ fn settle(mut cands: Vec<Cand>) -> Vec<DateMention> {
 // Datelines and publication dates
 // ---------------------------------------------------------------------------
 
+/// A wire dateline at the start of a line: PLACE[, Region][, Month Day[, Year]] [(Agency)] dash.
 static RE_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^[ \t]*(?P<place>\p{{Lu}}[\p{{L}}.'’/\-]*(?:[ ]\p{{L}}[\p{{L}}.'’/\-]*){{0,4}}(?:,[ ]?\p{{Lu}}[\p{{L}}.]*(?:[ ]\p{{Lu}}[\p{{L}}.]*){{0,3}}){{0,2}})(?:,[ ]*(?:(?P<mon>(?i:{MON_EN_FULL}|{MON_EN_ABBR})|{MON_DE})\.?[ ]+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\.?[ ]+(?P<mon2>{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU}))\b(?:[ ]*,?[ ]*(?P<y>\d{{4}})\b(?:[ ]*,[ ]*\d{{4}}\b)?)?)?[ ]*,?[ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?(?:[ ]*(?P<dash>--?|–|—|_)(?:[ ]|$)|[ ]*(?P<eol>$))"
@@ -1492,6 +1549,7 @@ fn dateline_at(
     })
 }
 
+/// A line announcing the publication date: "Published:", "Veröffentlicht", "Опубликовано".
 static RE_PUBLISHED_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^\s*(?:published|posted|updated|last updated|date|veröffentlicht|stand|aktualisiert|опубликовано|дата публикации|обновлено)\b",
@@ -1693,6 +1751,42 @@ mod tests {
             ("Talks resumed in January.", r, &["2021-01"]),
             ("Talks were held in December.", r, &["2020-12"]),
             ("Prices fell last week.", r, &[]),
+            ("In June last year the talks failed.", r, &["2020-06"]),
+            (
+                "Die Gespräche scheiterten im Juni vergangenen Jahres.",
+                r,
+                &["2020-06"],
+            ),
+            (
+                "Переговоры сорвались в июне прошлого года.",
+                r,
+                &["2020-06"],
+            ),
+            ("Output was higher a year earlier.", r, &["2020"]),
+            ("The ship sank two weeks ago.", r, &["2021-02-17"]),
+            (
+                "The ministers met on Friday, February 26.",
+                r,
+                &["2021-02-26"],
+            ),
+            ("In today's world, talks matter.", r, &[]),
+            ("Last year's budget was larger.", r, &[]),
+            ("The law passed in nineteen ninety-six.", r, &["1996"]),
+            (
+                "The boy was rescued on Thanksgiving Day.",
+                Some("2021-12-06"),
+                &["2021-11-25"],
+            ),
+            (
+                "Talks resume after Christmas Day.",
+                Some("2021-12-06"),
+                &["2020-12-25"],
+            ),
+            (
+                "Talks will resume after Christmas Day.",
+                Some("2021-12-06"),
+                &["2021-12-25"],
+            ),
             ("Prices fell vergangene Woche.", r, &[]),
         ];
         for (text, reference, want) in cases {
@@ -1841,6 +1935,27 @@ mod tests {
                 None,
                 None,
             ),
+            (
+                "Headline\n\nNew York, June 19 - Stocks fell.",
+                Some("1987-06-20"),
+                Some(("New York", Some("1987-06-19"), None)),
+            ),
+            (
+                "Talks stall\n\nNICOSIA, April 24 , 1997 (AFP)\n\nTalks stalled.",
+                None,
+                Some(("NICOSIA", Some("1997-04-24"), Some("AFP"))),
+            ),
+            (
+                "Talks stall\n\nLONDON - Talks stalled.",
+                None,
+                Some(("LONDON", None, None)),
+            ),
+            ("MONEY RATES - Talks\n\nRates held steady.", None, None),
+            (
+                "Headline\n\nWESTERN TELE-COMMUNICATIONS said it grew.",
+                None,
+                None,
+            ),
         ];
         for (text, reference, want) in cases {
             let got = find_dateline(text, reference.map(d));
@@ -1917,13 +2032,35 @@ mod tests {
             "\u{0}\u{1}May\u{FEFF}14",
             "ВЧЕРА СЕГОДНЯ 14 МАЯ",
         ];
+        // Pseudo-random strings over date-ish pieces and multi-byte characters.
+        let pieces = [
+            "May", " ", "1", "14", "2020", ",", ".", "-", "ä", "мая", "🙂", "\n", "(AFP)",
+            "Tuesday", "last", "ago", "года", "Mai", "/", "nineteen", "Day", "'s",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut random_texts = Vec::new();
+        for _ in 0..300 {
+            let mut t = String::new();
+            for _ in 0..24 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            random_texts.push(t);
+        }
+        let inputs: Vec<&str> = inputs
+            .iter()
+            .copied()
+            .chain(random_texts.iter().map(String::as_str))
+            .collect();
         for reference in [
             None,
             Some(d("2020-02-29")),
             Some(d("2020")),
+            CalDate::ymd(i32::MAX, 12, 31),
+            CalDate::ymd(i32::MIN, 1, 1),
             Some(d("1000-01-01")),
         ] {
-            for text in inputs {
+            for &text in &inputs {
                 for m in find_dates(text, reference) {
                     assert!(m.start < m.end && m.end <= text.len(), "{text:?}");
                     assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
