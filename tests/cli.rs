@@ -766,10 +766,10 @@ fn documented_fields() -> Vec<(String, Vec<String>)> {
     for line in doc.lines() {
         if let Some(t) = line.strip_prefix("## ") {
             out.push((t.trim().to_string(), Vec::new()));
-        } else if let (Some(last), Some(rest)) = (out.last_mut(), line.strip_prefix("| `")) {
-            if let Some(name) = rest.split('`').next() {
-                last.1.push(name.to_string());
-            }
+        } else if let (Some(last), Some(rest)) = (out.last_mut(), line.strip_prefix("| `"))
+            && let Some(name) = rest.split('`').next()
+        {
+            last.1.push(name.to_string());
         }
     }
     out
