@@ -402,17 +402,25 @@ fn summary_line(r: &IndexReport, index: &Path) -> String {
         )
     } else {
         format!(
-            "indexed {} files ({} new, {} changed, {} removed, {} unchanged{skipped}): {} passages, {:.1} MB in {:.2} s, index {}",
+            "indexed {} files ({} new, {} changed, {} removed, {} unchanged{skipped}): {} passages, {} in {:.2} s, index {}",
             r.added + r.changed,
             r.added,
             r.changed,
             r.removed,
             r.unchanged,
             r.passages,
-            r.bytes as f64 / 1e6,
+            human_bytes(r.bytes),
             r.seconds,
             index.display()
         )
+    }
+}
+
+/// A byte count for people: "812 KB", "48.3 MB".
+fn human_bytes(n: u64) -> String {
+    match n {
+        0..1_000_000 => format!("{} KB", n.div_ceil(1000)),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
     }
 }
 
