@@ -572,7 +572,7 @@ fn run_search(index: &Path, args: SearchArgs, ui: Ui) -> Outcome {
         } else {
             searcher
                 .search(&req)
-                .map(|r| (Some(r.hits), r.total, r.warnings))
+                .map(|r| (Some(r.hits), 0, r.warnings))
         };
         let (hits, total, warnings) = match outcome {
             Ok(r) => r,
@@ -587,6 +587,7 @@ fn run_search(index: &Path, args: SearchArgs, ui: Ui) -> Outcome {
         };
         warn_all(&warnings);
         matched += total;
+        let total: usize = total;
         let tag = batch.then_some(query.as_str());
         let Some(hits) = hits else {
             match format {
@@ -631,7 +632,7 @@ fn run_search(index: &Path, args: SearchArgs, ui: Ui) -> Outcome {
         Format::Json => writeln!(
             out,
             "{}",
-            json!({"type": "summary", "queries": queries.len(), "hits": shown, "matched": matched, "errors": errors, "elapsed_ms": ms})
+            json!({"type": "summary", "queries": queries.len(), "hits": shown, "errors": errors, "elapsed_ms": ms})
         )?,
         Format::Csv => {
             if let Some(w) = csv_out.take() {
@@ -647,7 +648,7 @@ fn run_search(index: &Path, args: SearchArgs, ui: Ui) -> Outcome {
             paint(
                 ui.color,
                 DIM,
-                &format!("{shown} shown of {matched} matching passages ({ms} ms)")
+                &format!("{shown} passages ({ms} ms)")
             )
         )?,
         Format::Text => {}
@@ -655,7 +656,7 @@ fn run_search(index: &Path, args: SearchArgs, ui: Ui) -> Outcome {
     out.flush()?;
     Ok(if errors > 0 {
         2
-    } else if matched > 0 {
+    } else if matched + shown > 0 {
         0
     } else {
         1

@@ -124,8 +124,6 @@ pub use crate::facets::{FacetBy, FacetResults};
 #[derive(Clone, Debug, Default)]
 pub struct SearchResults {
     pub hits: Vec<Hit>,
-    /// How many passages match in all.
-    pub total: usize,
     /// What a lenient parse left out.
     pub warnings: Vec<String>,
 }
@@ -219,15 +217,15 @@ impl Searcher {
             let runs = |q: &dyn Query| q.weight(EnableScoring::disabled_from_searcher(&snapshot));
             if let Err(e) = runs(parsed.as_ref()) {
                 return Err(match e {
-                    TantivyError::SchemaError(_) | TantivyError::InvalidArgument(_) => {
-                        Error::Query {
-                            query: query.to_string(),
-                            detail: format!(
-                                "it cannot run on this index ({}); `field:*` works only on published",
-                                e.to_string().lines().next().unwrap_or_default()
-                            ),
-                        }
-                    }
+                    TantivyError::SchemaError(_)
+                    | TantivyError::InvalidArgument(_)
+                    | TantivyError::FieldNotFound(_) => Error::Query {
+                        query: query.to_string(),
+                        detail: format!(
+                            "it cannot run on this index ({}); `field:*` works only on published",
+                            e.to_string().lines().next().unwrap_or_default()
+                        ),
+                    },
                     e => index_error(&self.store.dir, &e),
                 });
             }
@@ -280,21 +278,34 @@ impl Searcher {
 
     /// The top `n` documents (at least `n` when ties straddle the cut) of a query, sorted
     /// by score, then path, then ordinal, with the total number of matches.
-    fn ranked(&self, query: &dyn Query, n: usize) -> Result<(Vec<(f32, TantivyDocument)>, usize)> {
+    ///
+    /// Counting every match (`count`) costs a full pass over the matches; without it
+    /// tantivy can skip blocks that cannot reach the top `n`.
+    fn ranked(
+        &self,
+        query: &dyn Query,
+        n: usize,
+        count: bool,
+    ) -> Result<(Vec<(f32, TantivyDocument)>, Option<usize>)> {
         let f = &self.store.fields;
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| index_error(&self.store.dir, &e);
         // Fetch past the cut until the score there differs from the last one fetched, so
         // ties at the boundary are decided by (path, ordinal), not by segment order.
         let mut fetch = n.saturating_add(16);
-        let (top, total) = loop {
-            let (top, total) = searcher
-                .search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))
+        let total = if count {
+            Some(searcher.search(query, &Count).map_err(err)?)
+        } else {
+            None
+        };
+        let top = loop {
+            let top = searcher
+                .search(query, &TopDocs::with_limit(fetch).order_by_score())
                 .map_err(err)?;
             let tied_past_cut =
                 top.len() == fetch && top.len() > n && top[n - 1].0 == top[fetch - 1].0;
-            if !tied_past_cut || fetch >= total {
-                break (top, total);
+            if !tied_past_cut {
+                break top;
             }
             fetch = fetch.saturating_mul(4);
         };
@@ -322,7 +333,7 @@ impl Searcher {
         } else {
             req.limit.saturating_mul(3).saturating_add(20)
         };
-        let (rows, total) = self.ranked(&query, want)?;
+        let (rows, _) = self.ranked(&query, want, false)?;
         let mut hits: Vec<Hit> = rows
             .into_iter()
             .map(|(score, d)| hit_from_doc(&f, score, &d))
@@ -340,11 +351,7 @@ impl Searcher {
                 hit.context = self.context(&hit.path, hit.passage_index, req.context)?;
             }
         }
-        Ok(SearchResults {
-            hits,
-            total,
-            warnings,
-        })
+        Ok(SearchResults { hits, warnings })
     }
 
     /// The passages of `path` within `n` of passage `ordinal`, the passage itself left out.
@@ -372,7 +379,7 @@ impl Searcher {
                 )),
             ),
         ]);
-        let (rows, _) = self.ranked(&query, 2 * n + 1)?;
+        let (rows, _) = self.ranked(&query, 2 * n + 1, false)?;
         let mut out: Vec<ContextPassage> = rows
             .into_iter()
             .map(|(_, d)| ContextPassage {
@@ -393,7 +400,8 @@ impl Searcher {
         }
         let f = self.store.fields.clone();
         let (query, warnings) = self.build_query(req, KIND_QUOTE, true)?;
-        let (mut rows, total) = self.ranked(&query, req.limit)?;
+        let (mut rows, total) = self.ranked(&query, req.limit, true)?;
+        let total = total.unwrap_or(0);
         if req.query.trim().is_empty() {
             // All scores are equal: newest first, then path and position.
             let key = |d: &TantivyDocument| {
