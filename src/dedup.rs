@@ -47,27 +47,84 @@ pub fn similarity(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
 /// every near-duplicate among `hits` is listed in the `duplicates` of the hit it copies.
 /// `hits` must be in rank order.
 pub fn collapse(hits: Vec<Hit>, limit: usize) -> Vec<Hit> {
-    let mut kept: Vec<(Hit, HashSet<u64>)> = Vec::with_capacity(limit);
+    let mut kept = Collapser::new(limit, true);
     for hit in hits {
+        kept.push(hit);
+    }
+    kept.into_hits()
+}
+
+/// Hits fed in rank order, folded as they come.
+pub struct Collapser {
+    limit: usize,
+    collapse: bool,
+    kept: Vec<(Hit, HashSet<u64>)>,
+}
+
+impl Collapser {
+    /// Keeps up to `limit` hits; folds near-duplicates when `collapse` is set.
+    pub fn new(limit: usize, collapse: bool) -> Collapser {
+        Collapser {
+            limit,
+            collapse,
+            kept: Vec::with_capacity(limit.min(1024)),
+        }
+    }
+
+    /// True when it folds near-duplicates.
+    pub fn collapsing(&self) -> bool {
+        self.collapse
+    }
+
+    /// True when `limit` hits are kept.
+    pub fn is_full(&self) -> bool {
+        self.kept.len() >= self.limit
+    }
+
+    /// The lowest score among the kept hits (`f32::MAX` when there are none).
+    pub fn min_score(&self) -> f32 {
+        self.kept
+            .iter()
+            .map(|(h, _)| h.score)
+            .fold(f32::INFINITY, f32::min)
+            .min(f32::MAX)
+            .max(0.0)
+    }
+
+    /// Takes the next hit in rank order: folded into a kept copy, kept, or dropped when
+    /// the limit is reached.
+    pub fn push(&mut self, hit: Hit) {
+        if !self.collapse {
+            if !self.is_full() {
+                self.kept.push((hit, HashSet::new()));
+            }
+            return;
+        }
         let sig = shingles(&hit.passage);
-        let twin = kept
+        let twin = self
+            .kept
             .iter()
             .position(|(_, s)| similarity(s, &sig) >= NEAR_DUPLICATE);
         match twin {
-            Some(i) => kept[i].0.duplicates.push(Place {
+            Some(i) => self.kept[i].0.duplicates.push(Place {
                 path: hit.path,
                 passage_index: hit.passage_index,
             }),
-            None if kept.len() < limit => kept.push((hit, sig)),
+            None if !self.is_full() => self.kept.push((hit, sig)),
             None => {}
         }
     }
-    kept.into_iter()
-        .map(|(mut h, _)| {
-            h.duplicates.sort();
-            h
-        })
-        .collect()
+
+    /// The kept hits in rank order, each with its copies sorted.
+    pub fn into_hits(self) -> Vec<Hit> {
+        self.kept
+            .into_iter()
+            .map(|(mut h, _)| {
+                h.duplicates.sort();
+                h
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

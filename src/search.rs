@@ -13,15 +13,19 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{IndexReader, TantivyDocument, TantivyError, Term};
+use tantivy::{DocAddress, IndexReader, TantivyDocument, TantivyError, Term};
 
-use crate::dedup::collapse;
+use crate::dedup::Collapser;
 use crate::error::{Error, Result};
 use crate::extract::CalDate;
 use crate::highlight::{highlight, patterns};
 use crate::index::build::cal_to_datetime;
 use crate::index::schema::{KIND_PASSAGE, KIND_QUOTE};
 use crate::index::{Fields, Store, index_error};
+
+/// Past the limit, candidates scoring below this share of the weakest kept hit are not
+/// read to look for copies.
+const DUPLICATE_SCORE_RATIO: f32 = 0.9;
 
 /// Weight of a title match, added to the passage's own score.
 const TITLE_BOOST: f32 = 0.3;
@@ -180,9 +184,12 @@ impl Searcher {
         allow_empty: bool,
     ) -> Result<(BooleanQuery, Vec<String>)> {
         let f = self.store.fields.clone();
+        // Passage text and quotation text live in fields of their own, so a query that
+        // only looks at that field needs no (costly, all-matching) `kind` clause.
+        let text_field = if kind == KIND_QUOTE { f.quote } else { f.body };
         let mut warnings = Vec::new();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(kind_query(&f, kind)))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut needs_kind = true;
         let query = req.query.trim();
         let filtered =
             req.speaker.is_some() || req.source.is_some() || req.from.is_some() || req.to.is_some();
@@ -190,7 +197,7 @@ impl Searcher {
             check_query_size(query)?;
             // Words match passage text; a title that matches too only adds to the score,
             // so an article's other passages do not all match through its headline.
-            let mut parser = QueryParser::for_index(&self.store.index, vec![f.body]);
+            let mut parser = QueryParser::for_index(&self.store.index, vec![text_field]);
             if !req.any {
                 parser.set_conjunction_by_default();
             }
@@ -229,6 +236,14 @@ impl Searcher {
                     e => index_error(&self.store.dir, &e),
                 });
             }
+            let mut only_text = true;
+            let mut any_term = false;
+            parsed.query_terms(&mut |term, _| {
+                any_term = true;
+                only_text &= term.field() == text_field;
+            });
+            // Excluded words alone would match other kinds of document.
+            needs_kind = !(any_term && only_text) || query.starts_with('-');
             clauses.push((Occur::Must, parsed));
             let mut title_parser = QueryParser::for_index(&self.store.index, vec![f.title]);
             title_parser.set_field_boost(f.title, TITLE_BOOST);
@@ -262,6 +277,9 @@ impl Searcher {
             };
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
         }
+        if needs_kind {
+            clauses.push((Occur::Must, Box::new(kind_query(&f, kind))));
+        }
         Ok((BooleanQuery::new(clauses), warnings))
     }
 
@@ -276,11 +294,28 @@ impl Searcher {
         Ok((n, warnings))
     }
 
-    /// The top `n` documents (at least `n` when ties straddle the cut) of a query, sorted
-    /// by score, then path, then ordinal, with the total number of matches.
-    ///
-    /// Counting every match (`count`) costs a full pass over the matches; without it
-    /// tantivy can skip blocks that cannot reach the top `n`.
+    /// The top `n` (score, address) pairs of a query, best first; past `n` while the
+    /// score at the cut ties with the next, so ties are never cut by segment order.
+    fn top_docs(&self, query: &dyn Query, n: usize) -> Result<Vec<(f32, DocAddress)>> {
+        let searcher = self.reader.searcher();
+        let mut fetch = n.saturating_add(16);
+        loop {
+            let top = searcher
+                .search(query, &TopDocs::with_limit(fetch).order_by_score())
+                .map_err(|e| index_error(&self.store.dir, &e))?;
+            let tied_past_cut =
+                top.len() == fetch && top.len() > n && top[n - 1].0 == top[fetch - 1].0;
+            if !tied_past_cut {
+                return Ok(top);
+            }
+            fetch = fetch.saturating_mul(4);
+        }
+    }
+
+    /// The top `n` documents (more when ties straddle the cut) of a query, read and
+    /// sorted by score, then path, then ordinal; with the number of matches if `count`.
+    /// Counting every match costs a full pass over them; without it tantivy can skip
+    /// blocks that cannot reach the top `n`.
     fn ranked(
         &self,
         query: &dyn Query,
@@ -290,25 +325,12 @@ impl Searcher {
         let f = &self.store.fields;
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| index_error(&self.store.dir, &e);
-        // Fetch past the cut until the score there differs from the last one fetched, so
-        // ties at the boundary are decided by (path, ordinal), not by segment order.
-        let mut fetch = n.saturating_add(16);
         let total = if count {
             Some(searcher.search(query, &Count).map_err(err)?)
         } else {
             None
         };
-        let top = loop {
-            let top = searcher
-                .search(query, &TopDocs::with_limit(fetch).order_by_score())
-                .map_err(err)?;
-            let tied_past_cut =
-                top.len() == fetch && top.len() > n && top[n - 1].0 == top[fetch - 1].0;
-            if !tied_past_cut {
-                break top;
-            }
-            fetch = fetch.saturating_mul(4);
-        };
+        let top = self.top_docs(query, n)?;
         let mut rows = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
@@ -327,22 +349,45 @@ impl Searcher {
         }
         let f = self.store.fields.clone();
         let (query, warnings) = self.build_query(req, KIND_PASSAGE, false)?;
-        // Collapsing needs candidates beyond the limit: duplicates rank next to each other.
+        // Collapsing looks at candidates past the limit: copies rank next to each other.
         let want = if req.no_collapse {
             req.limit
         } else {
             req.limit.saturating_mul(3).saturating_add(20)
         };
-        let (rows, _) = self.ranked(&query, want, false)?;
-        let mut hits: Vec<Hit> = rows
-            .into_iter()
-            .map(|(score, d)| hit_from_doc(&f, score, &d))
-            .collect();
-        if req.no_collapse {
-            hits.truncate(req.limit);
-        } else {
-            hits = collapse(hits, req.limit);
+        let top = self.top_docs(&query, want)?;
+        let searcher = self.reader.searcher();
+        let mut kept = Collapser::new(req.limit, !req.no_collapse);
+        let mut i = 0;
+        // Documents are read lazily, a group of equal scores at a time (sorted by path
+        // and passage within the group). Past the limit, a candidate scoring under
+        // DUPLICATE_SCORE_RATIO of the weakest kept hit cannot be a copy of one (copies
+        // score alike), so reading stops there.
+        while i < top.len() {
+            let score = top[i].0;
+            if kept.is_full()
+                && (!kept.collapsing() || score < kept.min_score() * DUPLICATE_SCORE_RATIO)
+            {
+                break;
+            }
+            let mut j = i;
+            while j < top.len() && top[j].0 == score {
+                j += 1;
+            }
+            let mut group = Vec::with_capacity(j - i);
+            for &(score, addr) in &top[i..j] {
+                let doc: TantivyDocument = searcher
+                    .doc(addr)
+                    .map_err(|e| index_error(&self.store.dir, &e))?;
+                group.push(hit_from_doc(&f, score, &doc));
+            }
+            group.sort_by(|a, b| (&a.path, a.passage_index).cmp(&(&b.path, b.passage_index)));
+            for hit in group {
+                kept.push(hit);
+            }
+            i = j;
         }
+        let mut hits = kept.into_hits();
         let pats = patterns(&req.query, &mut self.analyzer);
         for (i, hit) in hits.iter_mut().enumerate() {
             hit.rank = i + 1;
@@ -419,7 +464,7 @@ impl Searcher {
             .into_iter()
             .enumerate()
             .map(|(i, (score, d))| {
-                let text = first_str(&d, f.body).to_string();
+                let text = first_str(&d, f.quote).to_string();
                 QuoteHit {
                     rank: i + 1,
                     score,

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bump when the schema or what extraction stores changes: an index of another format
 /// is rebuilt (by `attache index`) or refused (by `attache search`).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Tokenizer of the searchable text fields: lowercasing plus English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -29,7 +29,11 @@ pub struct Fields {
     /// Absolute path of the file; the key for replacing and deleting a file's documents.
     pub path: Field,
     pub title: Field,
+    /// Passage text. Only passage documents have it, so a query over it needs no `kind`
+    /// filter.
     pub body: Field,
+    /// Quotation text, on quotation documents only.
+    pub quote: Field,
     /// Passage (or quotation) number within its file, from 0.
     pub ordinal: Field,
     /// Byte range of the passage in the file.
@@ -72,6 +76,7 @@ impl Fields {
         let path = sb.add_text_field("path", STRING | STORED);
         let title = sb.add_text_field("title", text(true));
         let body = sb.add_text_field("body", text(true));
+        let quote = sb.add_text_field("quote", text(true));
         let ordinal = sb.add_u64_field("ordinal", INDEXED | STORED | FAST);
         let start = sb.add_u64_field("start", STORED);
         let end = sb.add_u64_field("end", STORED);
@@ -95,6 +100,7 @@ impl Fields {
             path,
             title,
             body,
+            quote,
             ordinal,
             start,
             end,
