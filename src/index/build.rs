@@ -226,7 +226,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
                     for doc in docs {
                         writer
                             .add_document(doc)
-                            .map_err(|e| index_error(&store.dir, &e))?;
+                            .map_err(|e| write_error(&store.dir, &e))?;
                     }
                     report.bytes += bytes;
                     progress.advance(bytes);
@@ -256,7 +256,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     commit(&mut writer, &store)?;
     writer
         .wait_merging_threads()
-        .map_err(|e| index_error(&store.dir, &e))?;
+        .map_err(|e| write_error(&store.dir, &e))?;
     progress.finish();
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.seconds = started.elapsed().as_secs_f64();
@@ -268,11 +268,40 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
 fn commit(writer: &mut IndexWriter, store: &Store) -> Result<()> {
     let prepared = writer
         .prepare_commit()
-        .map_err(|e| index_error(&store.dir, &e))?;
+        .map_err(|e| write_error(&store.dir, &e))?;
     fault_point("prepared");
-    prepared.commit().map_err(|e| index_error(&store.dir, &e))?;
+    prepared.commit().map_err(|e| write_error(&store.dir, &e))?;
     fault_point("committed");
     Ok(())
+}
+
+/// An error while writing the index. tantivy's writer threads report a failed write
+/// only as "an index writer was killed", so a full disk is recognised by trying to
+/// write a small file beside the index. The index keeps its last commit either way.
+fn write_error(dir: &Path, e: &tantivy::TantivyError) -> Error {
+    let probe = dir.join("attache-space-probe");
+    let full = match fs::write(&probe, vec![0u8; 64 * 1024]) {
+        Err(io) => io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28),
+        Ok(()) => false,
+    };
+    let _ = fs::remove_file(&probe);
+    let full = full
+        || matches!(e, tantivy::TantivyError::IoError(io)
+            if io.kind() == std::io::ErrorKind::StorageFull);
+    let cause = if full {
+        "the disk is full (no space left on device)".to_string()
+    } else {
+        match index_error(dir, e) {
+            Error::Index { detail, .. } | Error::IndexUnusable { detail, .. } => detail,
+            other => other.to_string(),
+        }
+    };
+    Error::Index {
+        path: dir.to_path_buf(),
+        detail: format!(
+            "{cause}; the index keeps its last commit: make room and run `attache index` again"
+        ),
+    }
 }
 
 /// A test hook for the fault tests (tests/reliability.rs, tests/slow_faults.rs), inert
@@ -577,7 +606,7 @@ pub fn quote_docs(
         doc.add_text(f.kind, KIND_QUOTE);
         doc.add_text(f.path, key);
         doc.add_text(f.title, &article.title);
-        doc.add_text(f.body, quote);
+        doc.add_text(f.quote, quote);
         doc.add_u64(f.ordinal, i as u64);
         doc.add_u64(f.start, q.start as u64);
         doc.add_u64(f.end, q.end as u64);
