@@ -570,9 +570,7 @@ fn run_search(index: &Path, args: SearchArgs, ui: Ui) -> Outcome {
         let outcome = if args.count {
             searcher.count(&req).map(|(n, w)| (None, n, w))
         } else {
-            searcher
-                .search(&req)
-                .map(|r| (Some(r.hits), 0, r.warnings))
+            searcher.search(&req).map(|r| (Some(r.hits), 0, r.warnings))
         };
         let (hits, total, warnings) = match outcome {
             Ok(r) => r,
@@ -645,11 +643,7 @@ fn run_search(index: &Path, args: SearchArgs, ui: Ui) -> Outcome {
         Format::Text if !args.count && ui.tty => writeln!(
             out,
             "{}",
-            paint(
-                ui.color,
-                DIM,
-                &format!("{shown} passages ({ms} ms)")
-            )
+            paint(ui.color, DIM, &format!("{shown} passages ({ms} ms)"))
         )?,
         Format::Text => {}
     }

@@ -87,8 +87,7 @@ impl Collapser {
             .iter()
             .map(|(h, _)| h.score)
             .fold(f32::INFINITY, f32::min)
-            .min(f32::MAX)
-            .max(0.0)
+            .clamp(0.0, f32::MAX)
     }
 
     /// Takes the next hit in rank order: folded into a kept copy, kept, or dropped when

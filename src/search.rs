@@ -27,6 +27,9 @@ use crate::index::{Fields, Store, index_error};
 /// read to look for copies.
 const DUPLICATE_SCORE_RATIO: f32 = 0.9;
 
+/// Scored documents in rank order, with the number of matches when it was counted.
+type Ranked = (Vec<(f32, TantivyDocument)>, Option<usize>);
+
 /// Weight of a title match, added to the passage's own score.
 const TITLE_BOOST: f32 = 0.3;
 
@@ -316,12 +319,7 @@ impl Searcher {
     /// sorted by score, then path, then ordinal; with the number of matches if `count`.
     /// Counting every match costs a full pass over them; without it tantivy can skip
     /// blocks that cannot reach the top `n`.
-    fn ranked(
-        &self,
-        query: &dyn Query,
-        n: usize,
-        count: bool,
-    ) -> Result<(Vec<(f32, TantivyDocument)>, Option<usize>)> {
+    fn ranked(&self, query: &dyn Query, n: usize, count: bool) -> Result<Ranked> {
         let f = &self.store.fields;
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| index_error(&self.store.dir, &e);
