@@ -699,10 +699,9 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
         return None;
     }
     let Some(verb) = SPEECH_VERB.find(body).filter(|v| {
-        v.start() <= 120
-            && body
-                .get(..v.start())
-                .is_some_and(|h| h.split_whitespace().count() <= 7)
+        body.get(..v.start()).is_some_and(|h| {
+            (v.start() <= 120 && h.split_whitespace().count() <= 7) || apposed_name(h).is_some()
+        })
     }) else {
         // "…” ― Steve Quinlan", "…», — Лавров": a name after a dash.
         if dashed && let Some(sp) = walk_forward(body).filter(|sp| starts_upper(sp)) {
@@ -724,12 +723,25 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
         // Inversion: "said Caddell", "sagte der Minister", "so Murtha", "— заявил Лавров".
         let rest = body.get(verb.end()..)?;
         let sp = walk_forward(rest).or_else(|| inversion_unknown_verb(rest)?.speaker);
+        // "— заявил министр иностранных дел Киргизии Алмаз Токтогулов": the name closes the clause.
+        let sp = match sp {
+            Some(role) if !starts_upper(&role) && !is_pronoun(&role) => {
+                clause_final_name(rest).or(Some(role))
+            }
+            other => other,
+        };
         return sp.map(|s| Attribution {
             speaker: Some(s),
             outlet,
         });
     }
     let head = body.get(..verb.start())?;
+    if let Some(name) = apposed_name(head) {
+        return Some(Attribution {
+            speaker: Some(name),
+            outlet,
+        });
+    }
     let sp = walk_back(head).or_else(|| {
         // "…“ über das Geschehen, sagte die Königin": inversion after a comma.
         head.trim_end()
@@ -740,6 +752,41 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
         speaker: Some(sp),
         outlet,
     })
+}
+
+/// A two-word name ending a short clause that opens with a lower-case role:
+/// "министр иностранных дел Киргизии Алмаз Токтогулов." gives "Алмаз Токтогулов".
+fn clause_final_name(rest: &str) -> Option<String> {
+    let clause = head_bytes(rest, 160);
+    let clause = clause
+        .find(['.', ',', ';', '!', '?', '\n', '(', ':'])
+        .map_or(clause, |i| &clause[..i]);
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    if words.len() < 3 || words.len() > 10 || words.first().is_none_or(|w| starts_upper(w)) {
+        return None;
+    }
+    let name = &words[words.len() - 2..];
+    name.iter()
+        .all(|w| starts_upper(w) && !is_title_word(w) && !is_capitalized_stopword(w))
+        .then(|| name.join(" "))
+}
+
+/// The name before a long apposition that ends right before the verb: "Deniz Karaca, a shipping
+/// agent who represents several bulk carriers, said". Short appositions are left to `walk_back`.
+fn apposed_name(head: &str) -> Option<String> {
+    const MAX_WORDS: usize = 20;
+    let head = head.trim_end();
+    let inner = head.strip_suffix(',')?;
+    if inner.len() > 240 || inner.split_whitespace().count() > MAX_WORDS {
+        return None;
+    }
+    let (name, apposition) = inner.split_once(',')?;
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first_appos = apposition.split_whitespace().next()?;
+    let named = (2..=4).contains(&words.len())
+        && words.iter().all(|w| starts_upper(w) && !is_capitalized_stopword(w));
+    (named && is_determiner(&first_appos.to_lowercase()) && !apposition.contains(['.', ';']))
+        .then(|| name.trim().to_string())
 }
 
 /// The subject at the start of a sentence, when a verb follows it: "Trump openly admires …",
@@ -2216,6 +2263,9 @@ struct NameIndex {
     by_surname: HashMap<String, String>,
     /// Where each full name (two words or more) is mentioned, with its surname, in text order.
     mentions: Vec<(usize, String)>,
+    /// Full names introduced with a title ("Außenminister Tarmo Kask"): where, the title words
+    /// in lower case, the surname; in text order.
+    titled: Vec<(usize, String, String)>,
 }
 
 /// Runs of two to four capitalised words (candidate person names).
@@ -2228,22 +2278,32 @@ impl NameIndex {
     fn build(text: &str) -> NameIndex {
         let mut by_surname: HashMap<String, String> = HashMap::new();
         let mut mentions: Vec<(usize, String)> = Vec::new();
+        let mut titled: Vec<(usize, String, String)> = Vec::new();
         for m in NAME_RUN.find_iter(text) {
             let words: Vec<&str> = m
                 .as_str()
                 .split_whitespace()
                 .map(|w| w.trim_end_matches("’s").trim_end_matches("'s"))
                 .collect();
-            let core: Vec<&str> = words
+            // The name is what follows the last title word: "Estlands Außenminister Tarmo Kask".
+            let cut = words
                 .iter()
-                .copied()
-                .skip_while(|w| is_title_word(w) || is_capitalized_stopword(w))
-                .collect();
-            if core.len() < 2 || core.iter().any(|w| is_title_word(w)) {
+                .rposition(|w| is_title_word(w) || is_capitalized_stopword(w))
+                .map_or(0, |i| i + 1);
+            let core = &words[cut..];
+            if core.len() < 2 {
                 continue;
             }
             let Some(last) = core.last() else { continue };
             let full = core.join(" ");
+            let title: Vec<String> = words[..cut]
+                .iter()
+                .filter(|w| is_title_word(w) && !is_capitalized_stopword(w))
+                .map(|w| w.to_lowercase())
+                .collect();
+            if !title.is_empty() {
+                titled.push((m.start(), title.join(" "), (*last).to_string()));
+            }
             mentions.push((m.start(), (*last).to_string()));
             let slot = by_surname.entry((*last).to_string()).or_default();
             if core.len() > slot.split_whitespace().count() {
@@ -2253,7 +2313,27 @@ impl NameIndex {
         NameIndex {
             by_surname,
             mentions,
+            titled,
         }
+    }
+
+    /// The person a bare role refers to: "der Minister", "the minister" is the last full name
+    /// before `pos` introduced with a title ending in that role ("Außenminister Tarmo Kask").
+    fn by_role(&self, role: &str, pos: usize) -> Option<String> {
+        let words: Vec<&str> = role.split_whitespace().collect();
+        let [det, noun] = words.as_slice() else {
+            return None;
+        };
+        let noun = noun.to_lowercase();
+        if !is_determiner(&det.to_lowercase()) || noun.chars().count() < 4 {
+            return None;
+        }
+        let k = self.titled.partition_point(|(p, _, _)| *p < pos);
+        self.titled[..k]
+            .iter()
+            .rev()
+            .find(|(_, title, _)| title.split_whitespace().any(|t| t.ends_with(&noun)))
+            .and_then(|(_, _, surname)| self.by_surname.get(surname).cloned())
     }
 
     /// The canonical form of a speaker phrase: the fullest name sharing its surname, or the
@@ -2314,6 +2394,8 @@ fn resolve_speakers(quotes: &mut [Quote], names: &NameIndex) {
                 (None, true) => names.last_before(q.start).unwrap_or(sp),
                 _ => sp,
             }
+        } else if let Some(person) = names.by_role(&sp, q.start) {
+            person
         } else {
             let c = names.canonical(&sp);
             if c.split_whitespace().all(starts_upper) && !is_role_phrase(&c) {
