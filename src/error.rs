@@ -19,6 +19,9 @@ pub enum Error {
     /// The index folder exists but cannot be opened: damaged, foreign, or from another version.
     #[error("the index at {} cannot be used ({detail}); rebuild it with `attache index --rebuild --index {}`", path.display(), path.display())]
     IndexUnusable { path: PathBuf, detail: String },
+    /// The folder holds files attache did not make; it is never cleared or rebuilt.
+    #[error("{} is not an attache index ({detail}): choose another --index folder; attache never deletes files it did not make", path.display())]
+    IndexForeign { path: PathBuf, detail: String },
     /// Another process holds the writer lock of the index. `holder` says which, when it
     /// left its `attache-writer.pid` note ("pid 123, since …, indexing /news").
     #[error("the index at {} is in use: another `attache index` is writing to it ({}; lock file {}/.tantivy-writer.lock); wait for it to finish", path.display(), holder.as_deref().unwrap_or("process unknown"), path.display())]

@@ -415,6 +415,7 @@ fn refuses_an_index_folder_holding_other_files() {
     let r = env.run(&["index", "news", "--index", "mine"]);
     r.assert_code(2);
     assert!(r.stderr.contains("not an attache index"), "{}", r.stderr);
+    assert!(!r.stderr.contains("--rebuild"), "{}", r.stderr);
     assert!(env.path("mine/notes.txt").exists());
 }
 

@@ -9,8 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use tantivy::collector::DocSetCollector;
-use tantivy::directory::MmapDirectory;
 use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
@@ -66,7 +66,12 @@ impl Store {
             None if dir.join(FORMAT_FILE).exists() => {
                 return Err(unusable(format!("its {FORMAT_FILE} marker is unreadable")));
             }
-            None => return Err(unusable("it was not made by attache".into())),
+            None => {
+                return Err(Error::IndexForeign {
+                    path: dir.to_path_buf(),
+                    detail: "its meta.json was not made by attache".into(),
+                });
+            }
         }
         let index = Index::open_in_dir(dir).map_err(|e| unusable(describe(&e)))?;
         let fields = Fields::from_schema(&index.schema())
@@ -83,7 +88,8 @@ impl Store {
     /// one keeps its last commit until the rebuild commits). A folder holding other files
     /// is never touched. Returns the store and whether it was created empty.
     pub fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Store, bool)> {
-        if exists(dir) {
+        let existed = exists(dir);
+        if existed {
             match Store::open(dir) {
                 // tantivy opens segments lazily: a damaged one shows when read.
                 Ok(store) if !(rebuild && store.reader().is_err()) => return Ok((store, false)),
@@ -95,12 +101,43 @@ impl Store {
             }
         }
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        clear_folder(dir)?;
-        let fields = Fields::new();
         let mmap = MmapDirectory::open(dir).map_err(|e| Error::Index {
             path: dir.to_path_buf(),
             detail: e.to_string(),
         })?;
+        // Create (or replace) holding the writer lock, so two runs that start together
+        // on a new folder never clear each other's files: the second is told the index
+        // is in use, or finds the index the first one made.
+        let lock_file = dir.join(".tantivy-writer.lock");
+        let had_lock_file = lock_file.exists();
+        let creating = match mmap.acquire_lock(&INDEX_WRITER_LOCK) {
+            Ok(lock) => lock,
+            Err(LockError::LockBusy) => {
+                return Err(Error::IndexInUse {
+                    path: dir.to_path_buf(),
+                    holder: wait_for_holder(dir),
+                });
+            }
+            Err(e) => {
+                return Err(Error::Index {
+                    path: dir.to_path_buf(),
+                    detail: e.to_string(),
+                });
+            }
+        };
+        if !existed && exists(dir) {
+            drop(creating);
+            return Store::open(dir).map(|store| (store, false));
+        }
+        if let Err(e) = clear_folder(dir) {
+            // A folder that is not ours is left as it was found.
+            drop(creating);
+            if !had_lock_file {
+                let _ = fs::remove_file(&lock_file);
+            }
+            return Err(e);
+        }
+        let fields = Fields::new();
         let index = Index::create(mmap, fields.schema.clone(), Default::default())
             .map_err(|e| index_error(dir, &e))?;
         fs::write(
@@ -108,6 +145,7 @@ impl Store {
             format!("{}\n", schema::FORMAT_VERSION),
         )
         .map_err(|e| Error::io(dir.join(FORMAT_FILE), e))?;
+        drop(creating);
         Ok((
             Store {
                 dir: dir.to_path_buf(),
@@ -128,7 +166,7 @@ impl Store {
             .map_err(|e| match e {
                 TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexInUse {
                     path: self.dir.clone(),
-                    holder: writer_holder(&self.dir),
+                    holder: wait_for_holder(&self.dir),
                 },
                 e => index_error(&self.dir, &e),
             })
@@ -214,6 +252,18 @@ pub fn writer_holder(dir: &Path) -> Option<String> {
     (!line.is_empty()).then(|| line.chars().take(500).collect())
 }
 
+/// The writer note of a busy index. The holder writes it just after taking the lock,
+/// so a run that starts at the same moment waits a little for it to appear.
+fn wait_for_holder(dir: &Path) -> Option<String> {
+    for _ in 0..20 {
+        if let Some(h) = writer_holder(dir) {
+            return Some(h);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    writer_holder(dir)
+}
+
 /// Seconds since the epoch as `YYYY-MM-DD HH:MM:SS UTC`.
 fn utc_time(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
@@ -250,15 +300,20 @@ fn clear_folder(dir: &Path) -> Result<()> {
     let entries: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n != ".gitignore"))
+        // tantivy's lock files stay: the writer lock is held while the folder is cleared.
+        .filter(|p| {
+            p.file_name().is_some_and(|n| {
+                n != ".gitignore" && n != ".tantivy-writer.lock" && n != ".tantivy-meta.lock"
+            })
+        })
         .collect();
     if entries.is_empty() {
         return Ok(());
     }
     if read_format(dir).is_none() && !dir.join(FORMAT_FILE).exists() {
-        return Err(Error::IndexUnusable {
+        return Err(Error::IndexForeign {
             path: dir.to_path_buf(),
-            detail: "the folder holds files that are not an attache index; choose another --index folder".into(),
+            detail: "the folder holds other files".into(),
         });
     }
     for p in entries {
