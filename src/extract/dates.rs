@@ -30,6 +30,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::LazyLock;
 
+use super::rx::WordRegex;
+
 /// A calendar value at year, month or day precision (month/day are 1-based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CalDate {
@@ -563,37 +565,37 @@ fn day_value(
 }
 
 /// Day before month: "14 May 2022", "14. Mai", "14 мая 2022 года", "14 and 15 May", "14th of May".
-static RE_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static RE_DMY: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(
         r"\b(?P<d1>\d{{1,2}})(?:\.|st|nd|rd|th)?(?:\s*(?:-|–|and|und|bis|to|или|и)\s*(?P<d2>\d{{1,2}})(?:\.|st|nd|rd|th)?)?\s+(?:of\s+)?(?P<mon>(?:{MON_EN_FULL}|{MON_DE}|{MON_RU})\b|(?:{MON_EN_ABBR})\b\.?)(?:\s*,?\s*(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?)?"
     ))
     .expect("valid regex")
 });
 
 /// Month before day: "May 14, 2022", "May 14 , 1997", "Sept. 11", "May 14-15".
-static RE_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static RE_MDY: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(
         r"\b(?P<mon>{MON_EN_FULL}|{MON_EN_ABBR})\b\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*(?:-|–|and|to|through)\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:\s*,?\s*(?P<y>\d{{4}})\b)?"
     ))
     .expect("valid regex")
 });
 
 /// Month and year: "May 2022", "Mai 2022", "мае 2022 года".
-static RE_MY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static RE_MY: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(
         r"\b(?P<mon>(?:{MON_EN_FULL}|{MON_DE}|{MON_RU})\b|(?:{MON_EN_ABBR})\b\.?)\s*,?\s+(?:of\s+)?(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?"
     ))
     .expect("valid regex")
 });
 
 /// A bare English or German month name; accepted only with cues (see `bare_month_ok`).
-static RE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?P<mon>{MON_EN_FULL}|{MON_DE})\b")).expect("valid regex")
+static RE_MONTH: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(r"\b(?P<mon>{MON_EN_FULL}|{MON_DE})\b")).expect("valid regex")
 });
 
 /// A Russian month after a preposition: "в мае", "с января", "в прошлом мае".
-static RE_MONTH_RU: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static RE_MONTH_RU: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"\b(?:[Вв]о?|[Сс]|[Дд]о|[Кк])\s+(?:(?P<mod>прошлом|этом|следующем)\s+)?(?P<mon>[Яя]нваре|[Фф]еврале|[Мм]арте|[Аа]преле|[Мм]ае|[Ии]юне|[Ии]юле|[Аа]вгусте|[Сс]ентябре|[Оо]ктябре|[Нн]оябре|[Дд]екабре|[Яя]нвар[ья]|[Фф]еврал[ья]|[Мм]арта|[Аа]прел[ья]|[Мм]ая|[Ии]юн[ья]|[Ии]юл[ья]|[Аа]вгуста|[Сс]ентябр[ья]|[Оо]ктябр[ья]|[Нн]оябр[ья]|[Дд]екабр[ья])\b",
     )
     .expect("valid regex")
@@ -612,8 +614,8 @@ static RE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)(?P<y>[0-9]{4})(?-u:\b)").expect("valid regex"));
 
 /// Days named relative to the reference: "today", "yesterday", "gestern", "вчера".
-static RE_DEICTIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static RE_DEICTIC: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"\b(?P<w>[Tt]oday|TODAY|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Tt]his\s+(?:morning|afternoon|evening)|[Ll]ast\s+night|[Hh]eute|[Gg]estern|[Vv]orgestern|morgen|übermorgen|[Сс]егодня|[Вв]чера|[Пп]озавчера|[Зз]автра|[Пп]ослезавтра)\b",
     )
     .expect("valid regex")
@@ -628,48 +630,48 @@ static RE_WEEKDAY_MOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A weekday name; its modifier is read by `RE_WEEKDAY_MOD`.
-static RE_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static RE_WEEKDAY: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(
         r"\b(?P<wd>{WD_EN}|{WD_DE}|[Пп]онедельник|[Вв]торник|[Сс]реду|[Чч]етверг|[Пп]ятницу|[Сс]убботу|[Вв]оскресенье)(?P<pl>s)?\b"
     ))
     .expect("valid regex")
 });
 
 /// A date right after a weekday ("Friday, May 14"), anchored at the start of a window.
-static RE_DATE_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static RE_DATE_AHEAD: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(
         r"^,?\s+(?:(?:{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE})\b\.?\s+\d{{1,2}}\b|\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?:{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU})\b|den\s+\d{{1,2}}\.)"
     ))
     .expect("valid regex")
 });
 
 /// A month with a relative year: "June last year", "Mai vergangenen Jahres", "мае прошлого года".
-static RE_MONTH_REL_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static RE_MONTH_REL_YEAR: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(
         r"\b(?P<mon>{MON_EN_FULL}|{MON_DE}|{MON_RU})\s+(?:of\s+)?(?P<mod>this|last|next|vergangenen|letzten|vorigen|dieses|nächsten|kommenden|прошлого|этого|следующего|текущего)\s+(?:year|Jahres|года)\b"
     ))
     .expect("valid regex")
 });
 
 /// Years in words: "nineteen ninety-six", "the year two thousand".
-static RE_SPELLED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static RE_SPELLED_YEAR: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"\b(?:[Nn]ineteen[\s-]+(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?P<ones>one|two|three|four|five|six|seven|eight|nine))?|[Nn]ineteen[\s-]+(?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|[Tt]he\s+year\s+two\s+thousand(?:\s+(?:and\s+)?(?P<ones2>one|two|three|four|five|six|seven|eight|nine))?)\b",
     )
     .expect("valid regex")
 });
 
 /// Holidays with a fixed rule: Thanksgiving, Christmas Day/Eve, New Year's Day/Eve.
-static RE_HOLIDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static RE_HOLIDAY: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<h>Thanksgiving(?:\s+Day)?|Christmas\s+(?:Day|Eve)|New\s+Year['’]s\s+(?:Day|Eve))\b",
     )
     .expect("valid regex")
 });
 
 /// A relative year or month: "last year", "this month", "im vergangenen Jahr", "в прошлом году".
-static RE_REL_UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static RE_REL_UNIT: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"\b(?P<mod>[Tt]his|[Ll]ast|[Nn]ext|[Ee]arlier\s+this|[Ll]ater\s+this|[Ee]arly\s+(?:this|next|last)|[Ll]ate\s+(?:this|next|last)|[Tt]he\s+(?:previous|past|last|next|coming|current|prior)|(?:[Ii]m\s+)?(?:[Vv]ergangene[nms]?|[Ll]etzte[nms]?|[Vv]orige[nms]?|[Kk]ommende[nms]?|[Nn]ächste[nms]?|[Dd]iese[nms]?|[Ll]aufende[nms]?)|(?:[Вв]\s+)?(?:прошлом|этом|следующем|текущем|позапрошлом))\s+(?P<unit>year|month|Jahr(?:es|s)?|Monat(?:s)?|году|месяце)\b",
     )
     .expect("valid regex")
@@ -684,16 +686,16 @@ static RE_AGO_COUNT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "years ago", "months earlier" (the count is read by `RE_AGO_COUNT`), "year-ago".
-static RE_AGO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static RE_AGO: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"\b(?P<unit>years?|months?|weeks?|days?)\s+(?:ago|earlier)\b|\b(?P<adj>[Yy]ear-(?:earlier|ago))\b",
     )
     .expect("valid regex")
 });
 
 /// A month with a modifier: "last October", "this past February", "next March".
-static RE_REL_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static RE_REL_MONTH: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(
         r"\b(?P<mod>[Tt]his\s+past|[Tt]his\s+coming|[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<mon>{MON_EN_FULL})\b"
     ))
     .expect("valid regex")
@@ -1457,8 +1459,8 @@ fn settle(mut cands: Vec<Cand>) -> Vec<DateMention> {
 // ---------------------------------------------------------------------------
 
 /// A wire dateline at the start of a line: PLACE[, Region][, Month Day[, Year]] [(Agency)] dash.
-static RE_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static RE_DATELINE: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(&format!(
         r"^[ \t]*(?P<place>\p{{Lu}}[\p{{L}}.'’/\-]*(?:[ ]\p{{L}}[\p{{L}}.'’/\-]*){{0,4}}(?:,[ ]?\p{{Lu}}[\p{{L}}.]*(?:[ ]\p{{Lu}}[\p{{L}}.]*){{0,3}}){{0,2}})(?:,[ ]*(?:(?P<mon>(?i:{MON_EN_FULL}|{MON_EN_ABBR})|{MON_DE})\.?[ ]+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\.?[ ]+(?P<mon2>{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU}))\b(?:[ ]*,?[ ]*(?P<y>\d{{4}})\b(?:[ ]*,[ ]*\d{{4}}\b)?)?)?[ ]*,?[ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?(?:[ ]*(?P<dash>--?|–|—|_)(?:[ ]|$)|[ ]*(?P<eol>$))"
     ))
     .expect("valid regex")
@@ -1550,8 +1552,8 @@ fn dateline_at(
 }
 
 /// A line announcing the publication date: "Published:", "Veröffentlicht", "Опубликовано".
-static RE_PUBLISHED_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static RE_PUBLISHED_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"(?i)^\s*(?:published|posted|updated|last updated|date|veröffentlicht|stand|aktualisiert|опубликовано|дата публикации|обновлено)\b",
     )
     .expect("valid regex")

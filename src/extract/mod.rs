@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod quotes;
+pub mod rx;
 
 pub use dates::{CalDate, DateMention, Dateline};
 pub use quotes::{Outlet, Quote, QuoteKind};

@@ -12,6 +12,8 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::rx::WordRegex;
+
 /// Whether a quote reproduces the words (direct) or reports their content (indirect).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuoteKind {
@@ -523,8 +525,8 @@ struct Attribution {
 }
 
 /// Speech verbs of English, German and Russian (whole words).
-static SPEECH_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static SPEECH_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"(?x)\b(?:
         (?:has|had|have|was|is)\s+(?:said|told|added|written|asked|insisted|argued|warned|noted|stated|claimed|explained|called|described)
         |said|says|say|saying|told|tells|added|adds|asked|asks|continued|continues|wrote|writes
@@ -555,8 +557,8 @@ static HEAD_COLON: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A lower-case past-tense verb right before the quote: "Trump boasted, “…”".
-static ED_VERB_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\p{Ll}{3,}ed)[,:]\s*$").expect("valid ed-verb regex"));
+static ED_VERB_END: LazyLock<WordRegex> =
+    LazyLock::new(|| WordRegex::new(r"\b(\p{Ll}{3,}ed)[,:]\s*$").expect("valid ed-verb regex"));
 
 /// German say-verbs after which the subject usually follows (V2 inversion).
 static GERMAN_SAY: LazyLock<Regex> = LazyLock::new(|| {
@@ -565,14 +567,14 @@ static GERMAN_SAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Prepositional attributions: "according to X", "laut X", "по словам X".
-static ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:according\s+to|laut|по\s+словам|по\s+мнению|по\s+данным)\s+")
+static ACCORDING: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(r"(?i)\b(?:according\s+to|laut|по\s+словам|по\s+мнению|по\s+данным)\s+")
         .expect("valid according regex")
 });
 
 /// "X zufolge" (German postposition).
-static ZUFOLGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bzufolge\b").expect("valid zufolge regex"));
+static ZUFOLGE: LazyLock<WordRegex> =
+    LazyLock::new(|| WordRegex::new(r"\bzufolge\b").expect("valid zufolge regex"));
 
 /// Words before a short quote that mark it as a name or title, not speech.
 static TITLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -784,7 +786,9 @@ fn apposed_name(head: &str) -> Option<String> {
     let words: Vec<&str> = name.split_whitespace().collect();
     let first_appos = apposition.split_whitespace().next()?;
     let named = (2..=4).contains(&words.len())
-        && words.iter().all(|w| starts_upper(w) && !is_capitalized_stopword(w));
+        && words
+            .iter()
+            .all(|w| starts_upper(w) && !is_capitalized_stopword(w));
     (named && is_determiner(&first_appos.to_lowercase()) && !apposition.contains(['.', ';']))
         .then(|| name.trim().to_string())
 }
@@ -2022,8 +2026,8 @@ fn previous_paragraph_tail(text: &str, start: usize) -> Option<&str> {
 // ---------------------------------------------------------------------------------------------
 
 /// "X said (that) …", "X sagte, dass …", "X заявил, что …".
-static INDIRECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static INDIRECT: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"(?x)\b(?:said|says|told\s+[\p{L}\s]{1,40}?|added|argued|warned|claimed|insisted|noted|stated|explained|announced|believes|thinks)\s+that\s
         |\b(?:sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|kritisierte|berichtete|teilte\s+mit|fügte\s+hinzu)\s*,\s*(?:dass\s)?
         |\b(?:заявил|заявила|заявили|сказал|сказала|отметил|отметила|подчеркнул|подчеркнула|сообщил|сообщила|считает|пояснил|пояснила)\s*,\s*(?:что|будто)\s",
@@ -2032,8 +2036,8 @@ static INDIRECT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// English reporting verbs followed directly by the reported clause ("Stein said she plans …").
-static INDIRECT_BARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static INDIRECT_BARE: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"(?x)\b(?:(?:is|are|was|were|has|have|had|also|then|will|would|did|does|do)[\ \t]+(?:not[\ \t]+)?){0,2}
         (?:says|said|notes|noted|reported|reports|added|adds|argued|argues|claimed|claims
         |saying|demanding|claiming|questioning|defending|warning|calling[\ \t]+for|called[\ \t]+for
@@ -2418,8 +2422,8 @@ fn is_role_phrase(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 
 /// Cue then outlet name: "told Europetime", "in an interview with the BBC", "сообщает ТАСС".
-static OUTLET_AFTER_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static OUTLET_AFTER_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"(?x)\b(?i:told|telling|speaking\s+to|spoke\s+to|talking\s+to|said\s+to|interview\s+with|interview\s+to|interviewed\s+by|according\s+to|quoted\s+by
         |gegenüber|Interview\s+mit|laut|berichtete|berichtet|sagte\s+(?:der|dem)|meldete|meldet
         |сообщает|сообщило|передает|передаёт|пишет|интервью|агентству|изданию|газете|телеканалу)
@@ -2430,8 +2434,8 @@ static OUTLET_AFTER_CUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Outlet name then cue: "Xinhua reported", "The Washington Post reports".
-static OUTLET_BEFORE_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static OUTLET_BEFORE_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
         r"((?:The\s+)?\p{Lu}[\p{L}\p{N}.\-&]*(?:\s+\p{Lu}[\p{L}\p{N}.\-&]*){0,3})\s+(?:reported|reports|has\s+reported|quoted|berichtete|berichtet|meldete|meldet|сообщает|сообщило|сообщил|передает|пишет)\b",
     )
     .expect("valid outlet-before regex")
