@@ -814,3 +814,31 @@ fn every_documented_json_field_is_present() {
         }
     }
 }
+
+#[test]
+fn facets_by_speaker_leave_out_bare_pronouns() {
+    let env = Env::new();
+    env.write(
+        "news/a.txt",
+        "Talks resume\n\n“We are ready to talk,” he said.\n\n\
+         “Trade must go on,” said Ana Petrova, the trade minister.\n",
+    );
+    env.run(&["index", "news", "--index", "ix"]).assert_code(0);
+    let r = env.run(&["--index", "ix", "quotes", "--json"]);
+    let speakers: Vec<String> = r
+        .json_lines()
+        .iter()
+        .filter(|v| v["type"] == "quote")
+        .filter_map(|v| v["speaker"].as_str().map(str::to_string))
+        .collect();
+    assert!(speakers.iter().any(|s| s == "he"), "{speakers:?}");
+    let r = env.run(&["--index", "ix", "facets", "--by", "speaker", "--json"]);
+    r.assert_code(0);
+    let values: Vec<String> = r
+        .json_lines()
+        .iter()
+        .filter(|v| v["type"] == "facet")
+        .filter_map(|v| v["value"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(values, ["Ana Petrova"]);
+}

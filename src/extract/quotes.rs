@@ -1353,8 +1353,8 @@ fn is_connector(w: &str) -> bool {
     )
 }
 
-/// Pronouns that can be speakers.
-fn is_pronoun(w: &str) -> bool {
+/// A bare personal pronoun (English, German, Russian), any case.
+pub fn is_pronoun(w: &str) -> bool {
     matches!(
         w.to_lowercase().as_str(),
         "he" | "she"
@@ -2575,8 +2575,9 @@ fn looks_like_outlet(name: &str, names: Option<&NameIndex>) -> bool {
     if names.is_some_and(|n| n.is_person_surname(w)) {
         return false;
     }
-    // A single coined word ("Europetime") or an acronym ("RFE/RL").
-    w.chars().count() >= 2 && starts_upper(w)
+    // A single coined word ("Europetime") or an acronym ("RFE/RL"); a dotted abbreviation
+    // ("told U.S. officials", "U.N.") is a country or a body, not an outlet.
+    w.chars().count() >= 2 && starts_upper(w) && !w.contains('.')
 }
 
 /// Adds an outlet mention if it looks like one (`loose` allows single unknown words).
@@ -2904,6 +2905,10 @@ mod tests {
         for o in find_outlets(text) {
             assert_eq!(&text[o.start..o.end], o.name);
         }
+        // Not outlets: a dotted abbreviation, a person named in full, a pronoun.
+        let text = "Ana Petrova told U.S. officials. The envoy told Petrova. He told them.";
+        let names: Vec<String> = find_outlets(text).into_iter().map(|o| o.name).collect();
+        assert!(names.is_empty(), "{names:?}");
     }
 
     /// Checks the invariants every result must keep.

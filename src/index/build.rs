@@ -637,7 +637,13 @@ fn add_names(
     sources: &[String],
 ) {
     add_all(doc, f.speaker, speakers);
-    add_all(doc, f.speaker_key, speakers);
+    // A bare pronoun ("I", "we") names no one: counting it would put it atop every facet.
+    let named: Vec<String> = speakers
+        .iter()
+        .filter(|s| !crate::extract::quotes::is_pronoun(s))
+        .cloned()
+        .collect();
+    add_all(doc, f.speaker_key, &named);
     add_all(doc, f.source, sources);
     add_all(doc, f.source_key, sources);
 }

@@ -2,13 +2,13 @@
 //! was indexed (its fingerprint) so a second run can skip unchanged files.
 
 use tantivy::schema::{
-    DateOptions, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    DateOptions, FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing,
+    TextOptions,
 };
 
 /// Bump when the schema or what extraction stores changes: an index of another format
 /// is rebuilt (by `attache index`) or refused (by `attache search`).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Tokenizer of the searchable text fields: lowercasing plus English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -72,26 +72,47 @@ impl Fields {
             );
             if stored { o.set_stored() } else { o }
         };
-        let kind = sb.add_text_field("kind", STRING);
-        let path = sb.add_text_field("path", STRING | STORED);
+        // Exact-match fields (filters, keys, labels) are never ranked by length: no
+        // fieldnorms, which would cost a byte per document and field.
+        let keyword = || {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_index_option(IndexRecordOption::Basic)
+                    .set_fieldnorms(false),
+            )
+        };
+        // Speakers and outlets are matched by words and phrases but only filter.
+        let name_words = || {
+            TextOptions::default()
+                .set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(TEXT_TOKENIZER)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+                        .set_fieldnorms(false),
+                )
+                .set_stored()
+        };
+        let kind = sb.add_text_field("kind", keyword());
+        let path = sb.add_text_field("path", keyword().set_stored());
         let title = sb.add_text_field("title", text(true));
         let body = sb.add_text_field("body", text(true));
         let quote = sb.add_text_field("quote", text(true));
         let ordinal = sb.add_u64_field("ordinal", INDEXED | STORED | FAST);
         let start = sb.add_u64_field("start", STORED);
         let end = sb.add_u64_field("end", STORED);
-        let speaker = sb.add_text_field("speaker", text(true));
-        let source = sb.add_text_field("source", text(true));
-        let speaker_key = sb.add_text_field("speaker_key", STRING | FAST);
-        let source_key = sb.add_text_field("source_key", STRING | FAST);
-        let quote_kind = sb.add_text_field("quote_kind", STRING | STORED);
+        let speaker = sb.add_text_field("speaker", name_words());
+        let source = sb.add_text_field("source", name_words());
+        let speaker_key = sb.add_text_field("speaker_key", keyword().set_fast("raw"));
+        let source_key = sb.add_text_field("source_key", keyword().set_fast("raw"));
+        let quote_kind = sb.add_text_field("quote_kind", keyword().set_stored());
         let published = sb.add_date_field(
             "published",
             DateOptions::from(INDEXED).set_fast().set_stored(),
         );
-        let published_text = sb.add_text_field("published_text", STRING | STORED);
-        let date_source = sb.add_text_field("date_source", STRING | STORED);
-        let dates = sb.add_text_field("dates", STRING | STORED);
+        let published_text = sb.add_text_field("published_text", keyword().set_stored());
+        let date_source = sb.add_text_field("date_source", keyword().set_stored());
+        let dates = sb.add_text_field("dates", keyword().set_stored());
         let fingerprint = sb.add_u64_field("fingerprint", STORED);
         let stamp = sb.add_u64_field("stamp", STORED | FAST);
         Fields {
