@@ -74,7 +74,10 @@ pub fn find_quotes(text: &str) -> Vec<Quote> {
             continue;
         }
         let mut attr = attribute(text, span);
-        if attr.speaker.is_none() {
+        // A short English-marked phrase of its own is not a continuation (see `attribute`).
+        let phrase =
+            is_short_phrase(text, span.start, span.end, 6) && !continental_marks(text, span.start);
+        if attr.speaker.is_none() && !phrase {
             // A quote with no attribution of its own usually continues the previous speaker
             // (next sentence or next paragraph of the same statement).
             if let Some((prev_end, prev)) = &last_speaker
@@ -457,6 +460,12 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
         && !matches!(before_close, Some('.' | '?' | '!'))
 }
 
+/// Whether the quote at `start` opens with a low-9 mark or a guillemet (German, Russian).
+fn continental_marks(text: &str, start: usize) -> bool {
+    text.get(start..)
+        .is_some_and(|t| t.starts_with(['„', '‚', '«', '»', '‹', '›']))
+}
+
 /// Whether a quote is a short phrase (at most `max_words` words, no sentence punctuation).
 fn is_short_phrase(text: &str, start: usize, end: usize, max_words: usize) -> bool {
     let inner = text.get(start..end).unwrap_or("");
@@ -550,6 +559,18 @@ static SPEECH_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
     .expect("valid speech-verb regex")
 });
 
+/// Verbs that put words in quote marks into someone's mouth without saying "said":
+/// "bezeichnete den Plan als „…“", "sprach von einer „…“", "called it a “…”".
+static OPINION_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
+        r"(?x)(?:begrüßt\w*|lobt\w*|lobte\w*|wertet\w*|verurteilt\w*|kritisiert\w*|bezeichne\w*
+        |nennt|nannte\w*|spricht|sprach\w*|warf|wirft|vorgeworfen|beklagt\w*|befürchte\w*|hofft\w*
+        |dubbed|dubs|termed|terms|label(?:l)?ed|branded|brands|calls?|called|describ\w+|hailed
+        |condemned|denounced|praised|criticized|criticised|accused|slammed|blasted)\b",
+    )
+    .expect("valid opinion-cue regex")
+});
+
 /// A line opening with a short name and a colon: "Pat Smith: …".
 static HEAD_COLON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\p{Lu}[\p{L}.’'\-]*(?: \p{Lu}[\p{L}.’'\-]*){0,3}): ")
@@ -624,6 +645,18 @@ fn attribute(text: &str, span: &Span) -> Attribution {
         && let Some(a) = attribute_before(prev)
     {
         return a;
+    }
+    // A short phrase in English quote marks with no speech or opinion verb before it is a
+    // name, a title or a term (“iPod nano”, “Board of Governors”), not something someone
+    // said. In German and Russian news a short „…“ or «…» phrase inside a sentence is far
+    // more often the subject's own word („sprach von einer Zeitungsente“ without the verb
+    // next to it), so those go on to the sentence's subject.
+    if is_short_phrase(text, start, end, 6)
+        && !continental_marks(text, start)
+        && !SPEECH_VERB.is_match(before)
+        && !OPINION_CUE.is_match(before)
+    {
+        return Attribution::default();
     }
     // A quote embedded in a sentence belongs to the sentence's subject.
     if let Some(sp) = sentence_subject(before) {
@@ -2868,6 +2901,48 @@ mod tests {
             .filter(|q| q.kind == QuoteKind::Direct)
             .count();
         assert_eq!(direct, 0);
+    }
+
+    #[test]
+    fn short_phrases_need_a_speech_or_opinion_verb() {
+        // (text, the quoted phrase, speaker it must get, or None for no quote at all)
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            // An English-marked term with no verb: a name, not a quote.
+            (
+                "Head\n\nThe Fed's “Board of Governors” met on Tuesday. “We will act,” Ana Ruiz said.",
+                "“Board of Governors”",
+                None,
+            ),
+            // The same shape with an opinion verb is the subject's word.
+            (
+                "Head\n\nSenator Mark Dale called the plan “a reckless gamble” on Monday.",
+                "“a reckless gamble”",
+                Some("Mark Dale"),
+            ),
+            // A German „…“ phrase goes to the sentence's subject.
+            (
+                "Kopf\n\nDer Fahrgastverband IGEB nannte den Beschluss „nicht hinnehmbar“.",
+                "„nicht hinnehmbar“",
+                Some("IGEB"),
+            ),
+        ];
+        for (text, phrase, speaker) in cases {
+            let quotes = find_quotes(text);
+            let found = quotes
+                .iter()
+                .find(|q| q.kind == QuoteKind::Direct && &text[q.start..q.end] == *phrase);
+            match (found, speaker) {
+                (None, None) => {}
+                (Some(q), Some(want)) => {
+                    let got = q.speaker.as_deref().unwrap_or("");
+                    assert!(
+                        got.contains(want),
+                        "{phrase}: speaker {got:?}, want {want:?}"
+                    );
+                }
+                (found, want) => panic!("{phrase}: found {found:?}, want speaker {want:?}"),
+            }
+        }
     }
 
     #[test]
