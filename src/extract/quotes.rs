@@ -589,8 +589,13 @@ static GERMAN_SAY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Prepositional attributions: "according to X", "laut X", "по словам X".
 static ACCORDING: LazyLock<WordRegex> = LazyLock::new(|| {
-    WordRegex::new(r"(?i)\b(?:according\s+to|laut|по\s+словам|по\s+мнению|по\s+данным)\s+")
-        .expect("valid according regex")
+    WordRegex::new(
+        r"(?xi)\b(?:according\s+to|laut|по\s+словам|по\s+мнению|по\s+данным
+        |nach\s+(?:den\s+)?(?:Auffassung|Ansicht|Worten|Angaben|Aussagen?|Einschätzung|Meinung
+            |Darstellung|Überzeugung)\s+(?:des|der|von|vom)
+        |(?:hieß|heißt)\s+es\s+(?:vom|von|aus\s+dem|aus\s+der|beim|bei))\s+",
+    )
+    .expect("valid according regex")
 });
 
 /// "X zufolge" (German postposition).
@@ -747,6 +752,10 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
         }
         // Only right after the quote's comma or dash: "…“, beschreibt ein Reporter".
         let punct_lead = lead_text.contains(',') || dashed;
+        // "…“, hieß es vom Abgeordneten X", "…", according to the ministry".
+        if punct_lead && let Some(a) = attribute_according(body) {
+            return Some(a);
+        }
         return if punct_lead {
             inversion_unknown_verb(body)
         } else {
@@ -829,7 +838,11 @@ fn apposed_name(head: &str) -> Option<String> {
         && words.last().is_some_and(|w| !is_title_word(w));
     let first = apposition.split_whitespace().next()?;
     let lower = first.to_lowercase();
+    // German appositions open with the role noun: "Frank Biermann, Vorsitzender der DJU,".
     let opens_apposition = is_determiner(&lower)
+        || is_role_word(&lower)
+        || is_title_word(first)
+        || is_german_role_noun(&lower)
         || first.starts_with(|c: char| c.is_ascii_digit())
         || matches!(lower.as_str(), "who" | "whose" | "which")
         || first.starts_with(char::is_lowercase)
@@ -845,6 +858,52 @@ fn apposed_name(head: &str) -> Option<String> {
                 })
         });
     (named && opens_apposition && !crosses).then(|| name.trim().to_string())
+}
+
+/// German role nouns, compounds included ("Aufsichtsratsvorsitzender", "Regierungssprecherin").
+fn is_german_role_noun(lower: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "vorsitzender",
+        "vorsitzende",
+        "sprecher",
+        "sprecherin",
+        "chef",
+        "chefin",
+        "leiter",
+        "leiterin",
+        "präsident",
+        "präsidentin",
+        "direktor",
+        "direktorin",
+        "minister",
+        "ministerin",
+        "abgeordneter",
+        "abgeordnete",
+        "führer",
+        "führerin",
+        "meister",
+        "meisterin",
+        "professor",
+        "professorin",
+        "experte",
+        "expertin",
+        "mitglied",
+        "botschafter",
+        "botschafterin",
+        "sekretär",
+        "sekretärin",
+        "anwalt",
+        "anwältin",
+        "richter",
+        "richterin",
+        "kanzler",
+        "kanzlerin",
+        "berater",
+        "beraterin",
+        "vertreter",
+        "vertreterin",
+    ];
+    ENDINGS.iter().any(|e| lower.ends_with(e))
 }
 
 /// A US party and state tag: "R-Wis.", "D-N.Y.", "I-Vt.".
@@ -1131,7 +1190,7 @@ fn attribute_before(before: &str) -> Option<Attribution> {
         // German/Russian inversion: "Der Zeitung sagte Max Muster:", "erklärte er:".
         let inverted = is_cyrillic(verb.as_str()) || GERMAN_SAY.is_match(verb.as_str());
         // "Rucker Culpepper, who runs the veterans' effort, said, “…”".
-        if !inverted && let Some(sp) = apposed_name(head) {
+        if let Some(sp) = apposed_name(head) {
             return Some(Attribution {
                 speaker: Some(sp),
                 outlet,
@@ -2731,6 +2790,27 @@ mod tests {
 
     fn cases() -> Vec<Case> {
         vec![
+            direct(
+                "German: nach Auffassung des X sei es",
+                "Kopf\n\nNach Auffassung des Fraktionschefs Hartmut Berger sei es „völlig untragbar, \
+                 dass so entschieden wurde“.",
+                "„völlig untragbar, dass so entschieden wurde“",
+                Some("Hartmut Berger"),
+            ),
+            direct(
+                "German: hieß es vom X after the quote",
+                "Kopf\n\n„Alle Anzeichen deuten auf einen Anschlag hin“, hieß es vom Abgeordneten \
+                 Viktor Oserow.",
+                "„Alle Anzeichen deuten auf einen Anschlag hin“",
+                Some("Oserow"),
+            ),
+            direct(
+                "German apposition opening with the role noun",
+                "Kopf\n\nFrank Biermann, Vorsitzender der Journalisten-Union, sagte, es sei \
+                 „unfassbar, wie hier mit Menschen umgegangen wird“.",
+                "„unfassbar, wie hier mit Menschen umgegangen wird“",
+                Some("Frank Biermann"),
+            ),
             direct(
                 "apposition with an age before said",
                 "Head\n\n“We are tired of waiting,” Quina Jones, 25, said as she marched.",
