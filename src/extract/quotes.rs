@@ -1214,7 +1214,19 @@ fn attribute_before(before: &str) -> Option<Attribution> {
                 outlet,
             });
         }
-        if let Some(sp) = walk_forward(tail) {
+        // After an English verb the next words are its subject only where the verb opens
+        // the clause ("…, said Robert McAtee, …"); after "Trump is telling" they are its
+        // object ("a veterans group"), and the subject is the sentence's.
+        let opens_clause = head.trim_end().is_empty()
+            || head
+                .trim_end()
+                .ends_with([',', ':', '—', '–', '-', '”', '"', '’', '“', '»', '«']);
+        let forward = if inverted || opens_clause {
+            walk_forward(tail)
+        } else {
+            sentence_subject(head)
+        };
+        if let Some(sp) = forward {
             return Some(Attribution {
                 speaker: Some(sp),
                 outlet,
@@ -2790,6 +2802,13 @@ mod tests {
 
     fn cases() -> Vec<Case> {
         vec![
+            direct(
+                "the object after an English verb is not the speaker",
+                "Head\n\nDonald Trump is telling a veterans group that the military is \
+                 “depleted and tired.”",
+                "“depleted and tired.”",
+                Some("Donald Trump"),
+            ),
             direct(
                 "German: nach Auffassung des X sei es",
                 "Kopf\n\nNach Auffassung des Fraktionschefs Hartmut Berger sei es „völlig untragbar, \
