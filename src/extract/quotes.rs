@@ -578,8 +578,10 @@ static HEAD_COLON: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A lower-case past-tense verb right before the quote: "Trump boasted, “…”".
-static ED_VERB_END: LazyLock<WordRegex> =
-    LazyLock::new(|| WordRegex::new(r"\b(\p{Ll}{3,}ed)[,:]\s*$").expect("valid ed-verb regex"));
+static ED_VERB_END: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(r"\b(\p{Ll}{3,}ed)(?:\s+(?:him|her|them|us|me|reporters))?[,:]\s*$")
+        .expect("valid ed-verb regex")
+});
 
 /// German say-verbs after which the subject usually follows (V2 inversion).
 static GERMAN_SAY: LazyLock<Regex> = LazyLock::new(|| {
@@ -764,6 +766,11 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
     };
     let outlet = outlet_after_verb(body, verb.start());
     if verb.start() == 0 || body.get(..verb.start()).is_some_and(is_adverbs_only) {
+        // A participle continues the quote's sentence ("…," adding that its market …): the
+        // words after it are no speaker.
+        if verb.as_str().ends_with("ing") {
+            return None;
+        }
         // Inversion: "said Caddell", "sagte der Minister", "so Murtha", "— заявил Лавров".
         let rest = body.get(verb.end()..)?;
         let sp = walk_forward(rest).or_else(|| inversion_unknown_verb(rest)?.speaker);
@@ -1752,7 +1759,9 @@ fn starts_upper(w: &str) -> bool {
 
 /// Walks back from a verb over the words of its subject: "Foreign Minister X", "a NATO official".
 fn walk_back(head: &str) -> Option<String> {
-    let words = words_of(tail_bytes(head, 200));
+    // "Sen. Claire McCaskill (D-Mo.) said": the note in parentheses is no part of the name.
+    let head = without_parentheticals(tail_bytes(head, 240));
+    let words = words_of(tail_bytes(&head, 200));
     let mut picked: Vec<&str> = Vec::new();
     let mut first = words.len();
     for (k, &(w, boundary)) in words.iter().enumerate().rev() {
@@ -2802,6 +2811,19 @@ mod tests {
 
     fn cases() -> Vec<Case> {
         vec![
+            direct(
+                "a participle after the quote does not invert",
+                "Head\n\nIn a statement, Peabody said: “Patriot was a success,” adding that its \
+                 market value rose.",
+                "“Patriot was a success,”",
+                Some("Peabody"),
+            ),
+            direct(
+                "an -ed verb with an object pronoun before a colon",
+                "Head\n\nSen. Claire McCaskill (D-Mo.) scolded him: “You are wrong about this.”",
+                "“You are wrong about this.”",
+                Some("Claire McCaskill"),
+            ),
             direct(
                 "the object after an English verb is not the speaker",
                 "Head\n\nDonald Trump is telling a veterans group that the military is \
