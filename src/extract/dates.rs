@@ -210,6 +210,14 @@ const MON_RU: &str = "[Яя]нвар[ьяе]|[Фф]еврал[ьяе]|[Мм]ар
 const WD_EN: &str = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
 const WD_DE: &str = "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag";
 
+/// Whether `word` is an English or German month name as written ("December", "Dezember").
+pub fn is_month_word(word: &str) -> bool {
+    MON_EN_FULL
+        .split('|')
+        .chain(MON_DE.split('|'))
+        .any(|m| m == word)
+}
+
 /// Month number of a month word in any of the supported languages.
 fn month_number(word: &str) -> Option<u8> {
     let w = word.trim_end_matches('.').to_lowercase();

@@ -614,6 +614,111 @@ static TITLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Finds speaker and outlet for a quote span.
 fn attribute(text: &str, span: &Span) -> Attribution {
+    let mut a = attribute_raw(text, span);
+    if a.speaker.as_deref().is_some_and(|s| !plausible_speaker(s)) {
+        a.speaker = None;
+    }
+    a
+}
+
+/// Whether a phrase found where a speaker should be can name one. Rejected: phrases that run
+/// over a sentence end ("Merkel.Als", "Deutschland. Zwar"), open with a preposition ("Zum
+/// ideologischen Hintergrund", "Angesichts solcher Alternativen"), hold an auxiliary or modal
+/// verb ("Die Arbeitsagenturen würden ihnen"), or are one capitalised function word or month
+/// ("Daran", "Derzeit", "Dezember").
+fn plausible_speaker(s: &str) -> bool {
+    const PREPOSITIONS: &[&str] = &[
+        "zum",
+        "zur",
+        "angesichts",
+        "für",
+        "nach",
+        "bei",
+        "beim",
+        "mit",
+        "von",
+        "vom",
+        "im",
+        "am",
+        "auf",
+        "aus",
+        "seit",
+        "über",
+        "unter",
+        "gegen",
+        "während",
+        "trotz",
+        "wegen",
+        "of",
+        "for",
+        "at",
+        "on",
+        "with",
+        "from",
+        "after",
+        "before",
+        "during",
+        "under",
+        "over",
+        "among",
+        "since",
+    ];
+    const AUXILIARIES: &[&str] = &[
+        "würde", "würden", "wird", "werden", "wurde", "wurden", "ist", "sind", "war", "waren",
+        "hat", "haben", "hatte", "hatten", "sei", "seien", "habe", "kann", "können", "soll",
+        "sollen", "will", "wollen", "muss", "müssen", "is", "are", "was", "were", "has", "have",
+        "had", "would", "could", "should", "can",
+    ];
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let crosses_sentence = words.windows(2).any(|w| {
+        w[0].ends_with('.')
+            && w[1].starts_with(char::is_uppercase)
+            && w[0].trim_end_matches('.').chars().count() > 3
+            && !w[0].trim_end_matches('.').contains('.')
+    }) || s
+        .as_bytes()
+        .windows(3)
+        .any(|b| b[0].is_ascii_lowercase() && b[1] == b'.' && b[2].is_ascii_uppercase());
+    const ADVERBS: &[&str] = &[
+        "Daran",
+        "Darauf",
+        "Darunter",
+        "Dabei",
+        "Dazu",
+        "Damit",
+        "Davon",
+        "Dafür",
+        "Dagegen",
+        "Daraus",
+        "Derzeit",
+        "Zwar",
+        "Zudem",
+        "Außerdem",
+        "Allerdings",
+        "Jedoch",
+        "Zuletzt",
+        "Zusammenfassend",
+        "Ursprünglich",
+        "Erwartungsgemäß",
+        "Alle",
+        "Beide",
+        "Viele",
+    ];
+    let lone_function_word = words.len() == 1
+        && (is_capitalized_stopword(first)
+            || ADVERBS.contains(first)
+            || super::dates::is_month_word(first));
+    !crosses_sentence
+        && !PREPOSITIONS.contains(&first.to_lowercase().as_str())
+        && !words.iter().skip(1).any(|w| AUXILIARIES.contains(w))
+        && !lone_function_word
+}
+
+/// The attribution of a quote as found, before the plausibility check of `attribute`.
+fn attribute_raw(text: &str, span: &Span) -> Attribution {
     let (start, end) = (span.start, span.end);
     if span.first_end < end && fragment_ends_open(text, start, span.first_end) {
         // Split quote: the attribution sits between the fragments.
@@ -3141,6 +3246,28 @@ mod tests {
                 }
                 (found, want) => panic!("{phrase}: found {found:?}, want speaker {want:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn implausible_speakers_are_dropped() {
+        // (phrase, plausible)
+        let cases: &[(&str, bool)] = &[
+            ("Ilia Gvaramadze", true),
+            ("a NATO official", true),
+            ("Dr. Heino Stoever", true),
+            ("der Vorsitzende Richter, Ottmar Breidling", true),
+            ("Merkel.Als", false),
+            ("Sitzung. Dem Niederländer", false),
+            ("Zum ideologischen Hintergrund der Tat", false),
+            ("Angesichts solcher Alternativen", false),
+            ("Die Arbeitsagenturen würden ihnen", false),
+            ("Dezember", false),
+            ("Daran", false),
+            ("", false),
+        ];
+        for (phrase, want) in cases {
+            assert_eq!(plausible_speaker(phrase), *want, "{phrase:?}");
         }
     }
 
