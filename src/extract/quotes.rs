@@ -1622,6 +1622,13 @@ fn is_connector(w: &str) -> bool {
     )
 }
 
+/// Whether a speaker phrase opening with `w` starts as a common noun phrase would ("The",
+/// "Analysts", "Officials"), so its capital comes from the sentence start, not a name.
+pub fn is_common_noun_opening(w: &str) -> bool {
+    let lower = w.to_lowercase();
+    is_determiner(&lower) || is_role_word(&lower)
+}
+
 /// A bare personal pronoun (English, German, Russian), any case.
 pub fn is_pronoun(w: &str) -> bool {
     matches!(

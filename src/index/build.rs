@@ -641,11 +641,32 @@ fn add_names(
     let named: Vec<String> = speakers
         .iter()
         .filter(|s| !crate::extract::quotes::is_pronoun(s))
-        .cloned()
+        .map(|s| facet_form(s))
         .collect();
     add_all(doc, f.speaker_key, &named);
     add_all(doc, f.source, sources);
     add_all(doc, f.source_key, sources);
+}
+
+/// A speaker as counted in facets: a common-noun phrase capitalised only because it opened a
+/// sentence ("The company", "Analysts", "A NATO official") counts with its lower-case form;
+/// names keep theirs ("The New York Times", "President Obama").
+fn facet_form(speaker: &str) -> String {
+    let mut words = speaker.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let rest_lower = words.all(|w| !w.starts_with(char::is_uppercase));
+    let mut chars = first.chars();
+    match chars.next() {
+        Some(c)
+            if c.is_uppercase()
+                && ((rest_lower && crate::extract::quotes::is_common_noun_opening(first))
+                    || matches!(first, "A" | "An" | "Ein" | "Eine")) =>
+        {
+            let lowered: String = c.to_lowercase().chain(chars).collect();
+            speaker.replacen(first, &lowered, 1)
+        }
+        _ => speaker.to_string(),
+    }
 }
 
 /// The article's publication date, as a date for ranges and as text at its precision.
@@ -703,6 +724,24 @@ pub fn now_secs() -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn facet_forms() {
+        // (speaker, form counted in facets)
+        let cases = [
+            ("The company", "the company"),
+            ("the company", "the company"),
+            ("Analysts", "analysts"),
+            ("A NATO official", "a NATO official"),
+            ("An EU diplomat", "an EU diplomat"),
+            ("Obama", "Obama"),
+            ("The New York Times", "The New York Times"),
+            ("President Obama", "President Obama"),
+        ];
+        for (speaker, want) in cases {
+            assert_eq!(super::facet_form(speaker), want, "{speaker}");
+        }
+    }
+
     use super::*;
 
     #[test]
