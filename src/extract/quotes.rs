@@ -450,7 +450,12 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
     }
     let g = gap.trim();
     if SPEECH_VERB.is_match(gap) {
-        // “…,” he said. “…” — one attribution sentence between the fragments.
+        // “…,” he said. “…” — one attribution sentence between the fragments. The first
+        // fragment ends in a comma (or ?, !, a dash): “the mechanics” of the plan, X said. “…”
+        // quotes a phrase inside a sentence of its own.
+        if !matches!(before_close, Some(',' | '?' | '!' | '—' | '–' | '-' | '…')) {
+            return false;
+        }
         let one_sentence = first_sentence_end(g).is_none_or(|k| k >= g.len());
         return one_sentence && (g.ends_with('.') || g.ends_with(',') || g.ends_with(':'));
     }
@@ -469,7 +474,7 @@ fn continental_marks(text: &str, start: usize) -> bool {
 /// Whether a quote is a short phrase (at most `max_words` words, no sentence punctuation).
 fn is_short_phrase(text: &str, start: usize, end: usize, max_words: usize) -> bool {
     let inner = text.get(start..end).unwrap_or("");
-    let inner = inner.trim_matches(|c: char| is_quote_char(c) || c.is_whitespace());
+    let inner = inner.trim_matches(|c: char| is_quote_char(c) || c == '\'' || c.is_whitespace());
     !inner.ends_with(['.', '!', '?', '…']) && inner.split_whitespace().count() <= max_words
 }
 
@@ -3276,6 +3281,30 @@ mod tests {
         for (phrase, want) in cases {
             assert_eq!(plausible_speaker(phrase), *want, "{phrase:?}");
         }
+    }
+
+    #[test]
+    fn a_phrase_quoted_inside_a_sentence_is_not_joined_to_the_next_quote() {
+        let text = "Head\n\n''I admire the mechanics'' of the plan, Mr. Holtz-Eakin said. \
+                    ''They are more detailed.''";
+        let direct: Vec<(&str, Option<String>)> = find_quotes(text)
+            .into_iter()
+            .filter(|q| q.kind == QuoteKind::Direct)
+            .map(|q| (&text[q.start..q.end], q.speaker))
+            .collect();
+        assert_eq!(
+            direct,
+            [
+                (
+                    "''I admire the mechanics''",
+                    Some("Mr. Holtz-Eakin".to_string())
+                ),
+                (
+                    "''They are more detailed.''",
+                    Some("Mr. Holtz-Eakin".to_string())
+                ),
+            ]
+        );
     }
 
     #[test]
