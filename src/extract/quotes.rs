@@ -456,6 +456,10 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
         if !matches!(before_close, Some(',' | '?' | '!' | '—' | '–' | '-' | '…')) {
             return false;
         }
+        // “…,” Trump said, adding later, “…” — a second statement, not the rest of the first.
+        if SPEECH_VERB.find_iter(gap).count() > 1 {
+            return false;
+        }
         let one_sentence = first_sentence_end(g).is_none_or(|k| k >= g.len());
         return one_sentence && (g.ends_with('.') || g.ends_with(',') || g.ends_with(':'));
     }
@@ -3303,6 +3307,25 @@ mod tests {
                     "''They are more detailed.''",
                     Some("Mr. Holtz-Eakin".to_string())
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_second_statement_after_adding_is_a_quote_of_its_own() {
+        let text = "Head\n\n“We cannot afford this,” Trump said, adding later, “NATO is costing \
+                    us a fortune.”\n\n“We will win,” he said. “And soon.”";
+        let direct: Vec<&str> = find_quotes(text)
+            .into_iter()
+            .filter(|q| q.kind == QuoteKind::Direct)
+            .map(|q| &text[q.start..q.end])
+            .collect();
+        assert_eq!(
+            direct,
+            [
+                "“We cannot afford this,”",
+                "“NATO is costing us a fortune.”",
+                "“We will win,” he said. “And soon.”",
             ]
         );
     }
