@@ -6,10 +6,9 @@
 //! `ATTACHE_FAULT=POINT[:N]` + `ATTACHE_FAULT_SIGNAL=FILE` (see `fault_point` in
 //! src/index/build.rs), then SIGKILL it, so they land exactly where they mean to.
 
-#[allow(dead_code)]
 mod util;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -19,130 +18,15 @@ use attache::index::build::{IndexOptions, NoProgress, decode, index_folder};
 use attache::passage::{MAX_PASSAGE_CHARS, split_passages};
 use attache::{Error, SearchRequest, Searcher, analyze};
 use proptest::prelude::*;
-use util::{Env, Run};
+use util::{Env, Run, article, by_path, leftovers, snapshot};
 
 // ---------------------------------------------------------------------------------
 // Helpers
-
-const WORDS: [&str; 24] = [
-    "tariff",
-    "envoy",
-    "pipeline",
-    "summit",
-    "grain",
-    "border",
-    "treaty",
-    "ceasefire",
-    "embassy",
-    "sanctions",
-    "corridor",
-    "ministry",
-    "harbour",
-    "uranium",
-    "refinery",
-    "delegation",
-    "observer",
-    "frigate",
-    "election",
-    "mandate",
-    "convoy",
-    "reactor",
-    "protocol",
-    "charter",
-];
-
-/// A small article, different for every `i` (and for every `version`).
-fn article(i: usize, version: usize) -> String {
-    let w = |k: usize| WORDS[(i * 7 + k * 5 + version * 3) % WORDS.len()];
-    format!(
-        "Article {i} on the {a} and the {b}\n\n\
-         VIENNA, May {day}, 2023 (Europetime) - Talks on the {a} resumed, officials said, \
-         in round {i} version {version}.\n\n\
-         “The {b} is not negotiable,” said Foreign Minister Anna Kovac{i}.\n\n\
-         Delegates discussed the {c} and the {d} until late in the evening of round {i}.\n\n\
-         Observers expect a decision on the {a} by 14 June 2023.\n",
-        a = w(0),
-        b = w(1),
-        c = w(2),
-        d = w(3),
-        day = 1 + i % 28,
-    )
-}
 
 fn write_articles(env: &Env, range: std::ops::Range<usize>, version: usize) {
     for i in range {
         env.write(&format!("news/a{i:03}.txt"), article(i, version));
     }
-}
-
-/// Everything a search can see, one sorted JSON line per passage (the score left out),
-/// plus the counts from `stats`.
-fn snapshot(env: &Env, index: &str) -> Vec<String> {
-    let r = env.run(&[
-        "--index",
-        index,
-        "search",
-        "*",
-        "--json",
-        "--no-collapse",
-        "-n",
-        "100000",
-    ]);
-    assert!(r.code == 0 || r.code == 1, "search failed: {}", r.stderr);
-    let mut rows: Vec<String> = r
-        .hits()
-        .into_iter()
-        .map(|mut h| {
-            let o = h.as_object_mut().expect("hit object");
-            for k in ["score", "rank", "duplicates", "context", "highlights"] {
-                o.remove(k);
-            }
-            h.to_string()
-        })
-        .collect();
-    rows.sort();
-    let s = env.run(&["--index", index, "stats", "--json"]);
-    s.assert_code(0);
-    let v: serde_json::Value = serde_json::from_str(s.stdout.trim()).expect("stats JSON");
-    rows.push(format!(
-        "stats files={} passages={} quotes={}",
-        v["files"], v["passages"], v["quotes"]
-    ));
-    rows
-}
-
-/// The passages of a snapshot grouped by file.
-fn by_path(snap: &[String]) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for row in snap.iter().filter(|r| r.starts_with('{')) {
-        let v: serde_json::Value = serde_json::from_str(row).expect("row");
-        let path = v["path"].as_str().unwrap_or_default().to_string();
-        out.entry(path).or_default().push(row.clone());
-    }
-    out
-}
-
-/// Files in the index folder that no commit refers to, and a writer note left behind.
-fn leftovers(index: &Path) -> Vec<String> {
-    let meta = fs::read_to_string(index.join("meta.json")).expect("meta.json");
-    let meta: serde_json::Value = serde_json::from_str(&meta).expect("meta JSON");
-    let live: BTreeSet<String> = meta["segments"]
-        .as_array()
-        .expect("segments")
-        .iter()
-        .filter_map(|s| s["segment_id"].as_str().map(|id| id.replace('-', "")))
-        .collect();
-    let mut out = Vec::new();
-    for e in fs::read_dir(index).expect("read index dir") {
-        let name = e.expect("entry").file_name().to_string_lossy().into_owned();
-        let stem = name.split('.').next().unwrap_or_default();
-        let is_segment_file = stem.len() == 32 && stem.chars().all(|c| c.is_ascii_hexdigit());
-        if (is_segment_file && !live.contains(stem)) || name == "attache-writer.pid" {
-            out.push(name);
-        }
-    }
-    out.sort();
-    out
 }
 
 /// An `attache` run stopped at a fault point, waiting to be killed or resumed.

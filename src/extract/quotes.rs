@@ -572,7 +572,7 @@ static SPEECH_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
 /// "bezeichnete den Plan als „…“", "sprach von einer „…“", "called it a “…”".
 static OPINION_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
     WordRegex::new(
-        r"(?x)(?:begrüßt\w*|lobt\w*|lobte\w*|wertet\w*|verurteilt\w*|kritisiert\w*|bezeichne\w*
+        r"(?x)(?:begrüßt\w*|lobt\w*|wertet\w*|verurteilt\w*|kritisiert\w*|bezeichne\w*
         |nennt|nannte\w*|spricht|sprach\w*|warf|wirft|vorgeworfen|beklagt\w*|befürchte\w*|hofft\w*
         |dubbed|dubs|termed|terms|label(?:l)?ed|branded|brands|calls?|called|describ\w+|hailed
         |condemned|denounced|praised|criticized|criticised|accused|slammed|blasted)\b",
@@ -900,8 +900,8 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
             outlet,
         });
     }
+    // `apposed_name` and `walk_back` both leave parenthetical notes out themselves.
     let head = body.get(..verb.start())?;
-    let head = &without_parentheticals(head);
     if let Some(name) = apposed_name(head) {
         return Some(Attribution {
             speaker: Some(name),

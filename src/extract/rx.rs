@@ -36,15 +36,22 @@ impl WordRegex {
         })
     }
 
-    /// The leftmost-first match starting at or after `pos`, as `Regex::find_at` gives it.
-    fn find_from<'h>(&self, text: &'h str, mut pos: usize) -> Option<Match<'h>> {
+    /// The leftmost-first result starting at or after `pos`, as the exact regex would give it.
+    /// `at` is `Regex::find_at` or `Regex::captures_at`; `whole` gives a result's whole match.
+    fn search_from<'h, T>(
+        &self,
+        text: &'h str,
+        mut pos: usize,
+        at: Search<'h, T>,
+        whole: Whole<'h, T>,
+    ) -> Option<T> {
         while pos <= text.len() {
             let start = self.loose.find_at(text, pos)?.start();
             let end = window_end(text, start);
-            match self.exact.find_at(&text[..end], start) {
+            match at(&self.exact, &text[..end], start) {
                 // A match that reaches the window's edge may be cut short: search again.
-                Some(m) if m.end() == end && end < text.len() => {
-                    return self.exact.find_at(text, start);
+                Some(t) if whole(&t).is_some_and(|m| m.end() == end) && end < text.len() => {
+                    return at(&self.exact, text, start);
                 }
                 // `text[..end]` borrows from the same text: the offsets are the text's.
                 found @ Some(_) => return found,
@@ -54,47 +61,19 @@ impl WordRegex {
         None
     }
 
-    /// Like [`WordRegex::find_from`] with capture groups.
-    fn captures_from<'h>(&self, text: &'h str, mut pos: usize) -> Option<Captures<'h>> {
-        while pos <= text.len() {
-            let start = self.loose.find_at(text, pos)?.start();
-            let end = window_end(text, start);
-            match self.exact.captures_at(&text[..end], start) {
-                Some(c) if c.get(0).is_some_and(|m| m.end() == end) && end < text.len() => {
-                    return self.exact.captures_at(text, start);
-                }
-                found @ Some(_) => return found,
-                None => pos = next_char(text, start),
-            }
-        }
-        None
-    }
-
-    /// The leftmost-first match in `text`.
-    pub fn find<'h>(&self, text: &'h str) -> Option<Match<'h>> {
-        self.find_from(text, 0)
-    }
-
-    /// The capture groups of the leftmost-first match in `text`.
-    pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
-        self.captures_from(text, 0)
-    }
-
-    /// Whether `text` holds a match.
-    pub fn is_match(&self, text: &str) -> bool {
-        self.find(text).is_some()
-    }
-
-    /// Every non-overlapping match, as `Regex::find_iter` gives them.
-    pub fn find_iter<'r, 'h>(&'r self, text: &'h str) -> impl Iterator<Item = Match<'h>> + 'r
-    where
-        'h: 'r,
-    {
+    /// Every non-overlapping result, as `Regex::find_iter` and `captures_iter` give them.
+    fn search_iter<'r, 'h: 'r, T: 'r>(
+        &'r self,
+        text: &'h str,
+        at: Search<'h, T>,
+        whole: Whole<'h, T>,
+    ) -> impl Iterator<Item = T> + 'r {
         let mut pos = 0;
         let mut last_end: Option<usize> = None;
         std::iter::from_fn(move || {
             loop {
-                let m = self.find_from(text, pos)?;
+                let t = self.search_from(text, pos, at, whole)?;
+                let m = whole(&t)?;
                 // As `Regex::find_iter`: an empty match right after the previous match is skipped.
                 if m.is_empty() && last_end == Some(m.end()) {
                     pos = next_char(text, m.end());
@@ -109,40 +88,45 @@ impl WordRegex {
                     m.end()
                 };
                 last_end = Some(m.end());
-                return Some(m);
+                return Some(t);
             }
         })
     }
 
+    /// The leftmost-first match in `text`.
+    pub fn find<'h>(&self, text: &'h str) -> Option<Match<'h>> {
+        self.search_from(text, 0, |re, h, i| re.find_at(h, i), |m| Some(*m))
+    }
+
+    /// The capture groups of the leftmost-first match in `text`.
+    pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
+        self.search_from(text, 0, |re, h, i| re.captures_at(h, i), |c| c.get(0))
+    }
+
+    /// Whether `text` holds a match.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.find(text).is_some()
+    }
+
+    /// Every non-overlapping match, as `Regex::find_iter` gives them.
+    pub fn find_iter<'r, 'h: 'r>(&'r self, text: &'h str) -> impl Iterator<Item = Match<'h>> + 'r {
+        self.search_iter(text, |re, h, i| re.find_at(h, i), |m| Some(*m))
+    }
+
     /// The capture groups of every non-overlapping match.
-    pub fn captures_iter<'r, 'h>(&'r self, text: &'h str) -> impl Iterator<Item = Captures<'h>> + 'r
-    where
-        'h: 'r,
-    {
-        let mut pos = 0;
-        let mut last_end: Option<usize> = None;
-        std::iter::from_fn(move || {
-            loop {
-                let c = self.captures_from(text, pos)?;
-                let m = c.get(0)?;
-                if m.is_empty() && last_end == Some(m.end()) {
-                    pos = next_char(text, m.end());
-                    if pos > text.len() {
-                        return None;
-                    }
-                    continue;
-                }
-                pos = if m.is_empty() {
-                    next_char(text, m.end())
-                } else {
-                    m.end()
-                };
-                last_end = Some(m.end());
-                return Some(c);
-            }
-        })
+    pub fn captures_iter<'r, 'h: 'r>(
+        &'r self,
+        text: &'h str,
+    ) -> impl Iterator<Item = Captures<'h>> + 'r {
+        self.search_iter(text, |re, h, i| re.captures_at(h, i), |c| c.get(0))
     }
 }
+
+/// A search of the exact regex from a position: `Regex::find_at` or `Regex::captures_at`.
+type Search<'h, T> = fn(&Regex, &'h str, usize) -> Option<T>;
+
+/// The whole match of a search result.
+type Whole<'h, T> = fn(&T) -> Option<Match<'h>>;
 
 /// `pattern` with every `\b` assertion removed (an escaped backslash before a `b` stays).
 fn without_word_boundaries(pattern: &str) -> String {
