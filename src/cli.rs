@@ -1192,6 +1192,7 @@ fn run_extract(args: ExtractArgs) -> Outcome {
                 "end": q.end,
                 "text": slice(q.start, q.end),
                 "speaker": q.speaker,
+                "person": q.person,
                 "outlet": q.outlet,
                 "kind": match q.kind { QuoteKind::Direct => "direct", QuoteKind::Indirect => "indirect" },
             })).collect::<Vec<_>>(),

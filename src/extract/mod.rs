@@ -14,7 +14,7 @@ use crate::passage::headline;
 
 /// Raise when extraction finds different things in the same text: `attache index` then
 /// analyses every file again (the version is part of each file's fingerprint).
-pub const EXTRACT_VERSION: u32 = 13;
+pub const EXTRACT_VERSION: u32 = 14;
 
 /// Where an article's publication date came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -188,7 +188,8 @@ mod tests {
 
     #[test]
     fn quotes_speakers_and_outlets() {
-        // (article, words inside the quote, speaker must contain, outlet, quote must also contain)
+        // (article, words inside the quote, who said it (the person a role refers to, else
+        // the speaker) must contain, outlet, quote must also contain)
         let cases: &[(&str, &str, &str, Option<&str>, &str)] = &[
             // „…“ over three paragraphs, attributed after a dash.
             (
@@ -259,7 +260,7 @@ mod tests {
                 quoted.contains(also),
                 "{needle:?}: quote {quoted:?} lacks {also:?}"
             );
-            let got = q.speaker.as_deref().unwrap_or("");
+            let got = q.who().unwrap_or("");
             assert!(
                 got.contains(speaker),
                 "{needle:?}: speaker {got:?}, want {speaker:?}"

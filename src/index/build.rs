@@ -560,8 +560,8 @@ pub fn passage_docs(
         let mut sources: Vec<String> = publisher.into_iter().cloned().collect();
         for q in &article.quotes {
             if q.start < p.end && p.start < q.end {
-                if let Some(s) = &q.speaker {
-                    push_unique(&mut speakers, s.clone());
+                if let Some(s) = q.who() {
+                    push_unique(&mut speakers, s.to_string());
                 }
                 if let Some(o) = &q.outlet {
                     push_unique(&mut sources, o.clone());
@@ -617,7 +617,7 @@ pub fn quote_docs(
                 QuoteKind::Indirect => "indirect",
             },
         );
-        let speakers: Vec<String> = q.speaker.iter().cloned().collect();
+        let speakers: Vec<String> = q.who().map(str::to_string).into_iter().collect();
         let mut sources: Vec<String> = publisher.into_iter().cloned().collect();
         if let Some(o) = &q.outlet {
             push_unique(&mut sources, o.clone());
