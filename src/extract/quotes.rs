@@ -510,7 +510,7 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
         return false;
     }
     let words: Vec<&str> = inner.split_whitespace().collect();
-    if words.len() > 4 {
+    if words.len() > 8 {
         return false;
     }
     let all_caps = words.iter().all(|w| {
@@ -518,9 +518,63 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
             .find(|c| c.is_alphanumeric())
             .is_some_and(|c| c.is_uppercase() || c.is_numeric())
     });
-    all_caps
+    (words.len() <= 4 && (all_caps || after_name_noun(text, start, inner)))
         || TITLE_CUE.is_match(context_before(text, start, 40))
-        || after_name_noun(text, start, inner)
+        || named_after(text, end)
+        || (continental_marks(text, start) && foreign_phrase(text, start, &words))
+}
+
+/// What follows a phrase shows it is a name or a term: an abbreviation in parentheses
+/// („Koalition für Einheit und Entwicklung“ (CUD)), a hyphenated compound („.asia“-Domain,
+/// “engine cutoff”-Sensoren) or "bekannt"/"known" (als „Dschungel von Calais“ bekannt).
+fn named_after(text: &str, end: usize) -> bool {
+    let after = context_after(text, end, 40);
+    if after.starts_with('-') && after[1..].starts_with(char::is_alphabetic) {
+        return true;
+    }
+    if let Some(rest) = after.strip_prefix(" (") {
+        let inner: String = rest.chars().take_while(|&c| c != ')').collect();
+        let letters = inner.chars().filter(|c| c.is_alphabetic()).count();
+        let upper = inner.chars().filter(|c| c.is_uppercase()).count();
+        if (2..=8).contains(&letters) && upper == letters && !inner.contains(' ') {
+            return true;
+        }
+    }
+    let next = after.split_whitespace().next().unwrap_or("");
+    matches!(
+        next.trim_end_matches([',', '.']),
+        "bekannt" | "bekannte" | "bekannten" | "genannt" | "genannte" | "genannten"
+    )
+}
+
+/// A short phrase in another language inside a German or Russian sentence: English, French
+/// or Latin function words and none of German ("Board of Governors", "Union pour un Mouvement
+/// Populaire", "in dubio pro reo"). Such phrases are names, titles and terms.
+fn foreign_phrase(text: &str, start: usize, words: &[&str]) -> bool {
+    const FOREIGN: &[&str] = &[
+        "of", "the", "for", "to", "at", "and", "a", "on", "with", "from", "is", "pour", "un",
+        "une", "la", "le", "les", "du", "de", "cum", "pro", "sine", "et", "y", "del", "el",
+    ];
+    const GERMAN: &[&str] = &[
+        "der", "die", "das", "und", "ein", "eine", "ist", "nicht", "mit", "für", "von", "zu", "im",
+        "dem", "den", "des", "auf", "sich", "es", "wir", "ich", "sie",
+    ];
+    let lower: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    let before = context_before(text, start, 200).to_lowercase();
+    let german_around = before
+        .split_whitespace()
+        .filter(|w| GERMAN.contains(w))
+        .count()
+        >= 2;
+    german_around
+        && lower.iter().any(|w| FOREIGN.contains(&w.as_str()))
+        && !lower.iter().any(|w| GERMAN.contains(&w.as_str()))
 }
 
 /// A capitalised phrase right after a capitalised noun is a name in apposition:
@@ -607,7 +661,7 @@ static ED_VERB_END: LazyLock<WordRegex> = LazyLock::new(|| {
 
 /// German say-verbs after which the subject usually follows (V2 inversion).
 static GERMAN_SAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|schrieb|äußerte|antwortete|fuhr|ergänzte|fügte|warnte|versicherte|erläuterte|kommentierte|sprach|teilte)$")
+    Regex::new(r"^(?:sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|schrieb|äußerte|antwortete|fuhr|ergänzte|fügte|warnte|versicherte|erläuterte|kommentierte|sprach|spricht|teilte|teilt|unterstrich|bekräftigte|verkündete|mahnte|begründete|entgegnete|stellte)$")
         .expect("valid German say-verb regex")
 });
 
@@ -629,7 +683,7 @@ static ZUFOLGE: LazyLock<WordRegex> =
 /// Words before a short quote that mark it as a name or title, not speech.
 static TITLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:newspaper|magazine|book|film|movie|song|album|show|series|program|programme|operation|group|party|campaign|titled|entitled|named|called|dubbed|known\s+as|Zeitung|Magazin|Buch|Film|Lied|Album|Sendung|Gruppe|Partei|Operation|Titel|namens|газета|газеты|газете|журнал|журнала|группа|группы|группой|партия|партии|компания|компании|фильм|книга|операция|движение|движения|канал|канала|агентство|издание|клуб|клуба)\W{0,3}$",
+        r"(?i)(?:newspaper|magazine|book|film|movie|song|album|show|series|program|programme|operation|group|party|campaign|titled|entitled|named|called|dubbed|known\s+as|Zeitung|Magazin|Magazines|Buch|Film|Lied|Album|Sendung|Gruppe|Partei|Operation|Titel|namens|Motto|lautet|Leitlinie|Prädikat|Organisation|Initiative|Kampagne|Website|Homepage|Domain|Verband|so\s+genannten|sogenannten|газета|газеты|газете|журнал|журнала|группа|группы|группой|партия|партии|компания|компании|фильм|книга|операция|движение|движения|канал|канала|агентство|издание|клуб|клуба)\W{0,3}$",
     )
     .expect("valid title cue regex")
 });
@@ -1139,6 +1193,90 @@ fn subject_at_start(sentence: &str) -> Option<String> {
     finish_phrase(picked)
 }
 
+/// The subject of a German main clause whose first place holds something else: an object
+/// ("Den Unmut der CDU brachte die Sprecherin … zum Ausdruck"), a prepositional phrase
+/// ("In seiner Radioansprache begründete der Präsident …") or an adverb. The finite verb is
+/// the first lower-case word after a capitalised one that is not an article, preposition
+/// or conjunction; the subject follows it.
+fn german_inverted_subject(sentence: &str) -> Option<String> {
+    const NOT_SUBJECT: &[&str] = &[
+        "den",
+        "dem",
+        "des",
+        "einem",
+        "einen",
+        "eines",
+        "in",
+        "im",
+        "nach",
+        "mit",
+        "bei",
+        "beim",
+        "auf",
+        "zu",
+        "zum",
+        "zur",
+        "vor",
+        "für",
+        "über",
+        "seit",
+        "während",
+        "am",
+        "an",
+        "vom",
+        "von",
+        "aus",
+        "gegenüber",
+        "unter",
+        "trotz",
+        "wegen",
+        "angesichts",
+    ];
+    const GERMAN: &[&str] = &[
+        "der", "die", "das", "den", "dem", "des", "und", "mit", "sich", "nicht", "ein", "eine",
+        "einer", "seiner", "ihrer", "im", "zum", "zur",
+    ];
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let first = words.first()?.to_lowercase();
+    if !NOT_SUBJECT.contains(&first.as_str())
+        || !words
+            .iter()
+            .any(|w| GERMAN.contains(&w.trim_matches(',').to_lowercase().as_str()))
+    {
+        return None;
+    }
+    let verb = (2..words.len().min(14)).find(|&k| {
+        let w = words[k];
+        let lower = w.to_lowercase();
+        w.starts_with(char::is_lowercase)
+            && starts_upper(words[k - 1])
+            && !words[k - 1].ends_with(',')
+            && !is_determiner(&lower)
+            && !is_preposition(&lower)
+            && !is_function_word(&lower)
+            && !matches!(
+                lower.as_str(),
+                "und" | "oder" | "sowie" | "zu" | "im" | "am"
+            )
+    })?;
+    // The byte just after the verb: each word found after the one before it.
+    let mut pos = 0;
+    for w in &words[..=verb] {
+        pos += sentence.get(pos..)?.find(w)? + w.len();
+    }
+    let rest = sentence.get(pos..)?.trim_start();
+    let rest = rest.strip_prefix("sich ").unwrap_or(rest);
+    walk_forward(rest).filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
+}
+
+/// German object pronouns that follow a verb without being its subject ("ihn", "ihm").
+fn is_pronoun_object(sp: &str) -> bool {
+    matches!(
+        sp.to_lowercase().as_str(),
+        "ihn" | "ihm" | "ihnen" | "uns" | "euch" | "mich" | "mir" | "dich" | "dir"
+    )
+}
+
 /// German verb-second order after an adverb: "Hier sparte der Präsident nicht mit Kritik".
 fn subject_after_v2_verb(sentence: &str) -> Option<String> {
     let mut it = sentence.split_whitespace();
@@ -1392,7 +1530,8 @@ fn attribute_before(before: &str) -> Option<Attribution> {
     // "X: «…»" with no speech verb: the sentence's subject, else the words before the colon.
     let t = before.trim_end();
     if let Some(h) = t.strip_suffix(':')
-        && let Some(sp) = sentence_subject(h)
+        && let Some(sp) = german_inverted_subject(h)
+            .or_else(|| sentence_subject(h))
             .or_else(|| subject_after_v2_verb(h))
             .or_else(|| walk_forward(h))
             .or_else(|| walk_back(h))
@@ -2072,8 +2211,15 @@ fn determiner_before(words: &[(&str, u8)], k: usize) -> Option<usize> {
 
 /// German/Russian lower-case adjective before a noun ("zuständige", "российский").
 fn is_adjective_like(w: &str) -> bool {
+    // German possessives ("seine Position", "ihren Worten") open a phrase of their own.
+    const POSSESSIVES: &[&str] = &["sein", "ihr", "unser", "euer", "dein", "mein"];
     let n = w.chars().count();
+    let possessive = POSSESSIVES.iter().any(|p| {
+        w.strip_prefix(p)
+            .is_some_and(|end| end.chars().count() <= 2)
+    });
     n > 4
+        && !possessive
         && (w.ends_with('e')
             || w.ends_with("en")
             || w.ends_with("er")
@@ -3178,6 +3324,34 @@ mod tests {
                 Some("Ministerium"),
             ),
             direct(
+                "German: an object in first place, the subject after the verb",
+                "Kopf\n\nDen Unmut der Fraktion brachte die Sprecherin Jana Roth so zum Ausdruck: \
+                 „Das ist ein Affront gegen das Parlament.“",
+                "„Das ist ein Affront gegen das Parlament.“",
+                Some("Jana Roth"),
+            ),
+            direct(
+                "German: a prepositional phrase in first place",
+                "Kopf\n\nIn seiner Radioansprache begründete der Präsident Emil Hartung seine \
+                 Entscheidung: „Wir dürfen nicht länger warten.“",
+                "„Wir dürfen nicht länger warten.“",
+                Some("Emil Hartung"),
+            ),
+            direct(
+                "German: a possessive after the role noun is not part of the speaker",
+                "Kopf\n\nGestern bekräftigte der Minister seine Position: „Wir bleiben bei \
+                 unserem Nein.“",
+                "„Wir bleiben bei unserem Nein.“",
+                Some("der Minister"),
+            ),
+            direct(
+                "German: unterstrich der X after the quote",
+                "Kopf\n\n„Die Gespräche gehen weiter“, unterstrich die Außenministerin Clara \
+                 Ebner am Rande des Treffens.",
+                "„Die Gespräche gehen weiter“",
+                Some("Clara Ebner"),
+            ),
+            direct(
                 "Russian po slovam",
                 "Заголовок\n\nПо словам Иванова, «ситуация остаётся стабильной».",
                 "«ситуация остаётся стабильной»",
@@ -3274,6 +3448,77 @@ mod tests {
             .filter(|q| q.kind == QuoteKind::Direct)
             .count();
         assert_eq!(direct, 0);
+    }
+
+    #[test]
+    fn a_german_speaker_ends_before_a_possessive() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "Kopf\n\nGestern bekräftigte der Minister seine Position: „Wir bleiben dabei.“",
+                "der Minister",
+            ),
+            (
+                "Kopf\n\nIn seiner Radioansprache begründete der Präsident Emil Hartung seine \
+                 Entscheidung: „Wir dürfen nicht länger warten.“",
+                "der Präsident Emil Hartung",
+            ),
+        ];
+        for (text, want) in cases {
+            let quotes = find_quotes(text);
+            let speakers: Vec<Option<&str>> = quotes.iter().map(|q| q.speaker.as_deref()).collect();
+            assert_eq!(speakers, vec![Some(*want)], "{text}");
+        }
+    }
+
+    #[test]
+    fn names_terms_and_foreign_phrases_in_german_marks_are_not_quotes() {
+        // Each text holds one phrase in marks that is a name, a title or a term; none is a quote.
+        let cases: &[(&str, &str)] = &[
+            (
+                "an abbreviation in parentheses follows",
+                "Kopf\n\nDer Sprecher sagte, das Bündnis „Bund für Wandel und Arbeit“ (BWA) habe die Wahl gewonnen.",
+            ),
+            (
+                "a hyphenated compound follows",
+                "Kopf\n\nDie Behörde hat die „.mond“-Domain für die Stadt und das Land vergeben.",
+            ),
+            (
+                "als … bekannt",
+                "Kopf\n\nDer Bürgermeister sagte, das Lager, das als „Stadt der Zelte am Fluss“ bekannt ist, werde geräumt.",
+            ),
+            (
+                "a German cue word before the marks",
+                "Kopf\n\nDie Ministerin sagte, die Initiative „Wasser für alle Dörfer der Region“ sammle Spenden.",
+            ),
+            (
+                "an English name inside a German sentence",
+                "Kopf\n\nDer Vertreter im „Council of Northern Ports“ sprach mit dem Minister über die Lage.",
+            ),
+            (
+                "a Latin term inside a German sentence",
+                "Kopf\n\nDer Richter sagte, das Gericht folge dem Grundsatz „in dubio pro reo“ und spreche den Mann frei.",
+            ),
+        ];
+        let failures: Vec<String> = cases
+            .iter()
+            .filter_map(|(name, text)| {
+                let direct: Vec<Quote> = find_quotes(text)
+                    .into_iter()
+                    .filter(|q| q.kind == QuoteKind::Direct)
+                    .collect();
+                (!direct.is_empty()).then(|| format!("{name}: {direct:?}"))
+            })
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        // The same marks around speech in German are still a quote.
+        let text = "Kopf\n\nDer Sprecher sagte: „Wir werden die Lage in der Region prüfen.“";
+        assert_eq!(
+            find_quotes(text)
+                .iter()
+                .filter(|q| q.kind == QuoteKind::Direct)
+                .count(),
+            1
+        );
     }
 
     #[test]
