@@ -135,7 +135,9 @@ pub struct SearchResults {
     pub warnings: Vec<String>,
 }
 
-/// An open index ready to answer queries; cheap to reuse for many.
+/// An open index ready to answer queries; cheap to reuse for many, and cheap to clone
+/// (clones share the open index), one per thread.
+#[derive(Clone)]
 pub struct Searcher {
     store: Store,
     reader: IndexReader,

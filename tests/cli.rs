@@ -506,6 +506,47 @@ fn batch_queries_tag_each_hit_and_survive_a_bad_line() {
 }
 
 #[test]
+fn a_long_batch_answers_in_file_order_as_each_query_alone() {
+    let env = indexed();
+    // More queries than one parallel window, cycling through hits, misses and a bad line.
+    let cycle = [
+        "grain",
+        "sanctions",
+        "zeppelin",
+        "NATO Georgia",
+        "\"unclosed",
+    ];
+    let queries: Vec<&str> = cycle.iter().cycle().take(150).copied().collect();
+    env.write("many.txt", &(queries.join("\n") + "\n"));
+    let r = env.run(&["--index", "ix", "search", "--queries", "many.txt", "--json"]);
+    r.assert_code(2);
+    assert_eq!(r.stderr.matches("unclosed").count(), 30, "{}", r.stderr);
+    let batch: Vec<(String, String)> = r
+        .hits()
+        .iter()
+        .map(|h| {
+            let q = h["query"].as_str().unwrap_or("").to_string();
+            (q, h["path"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    let mut alone: Vec<(String, String)> = Vec::new();
+    for q in &queries[..cycle.len()] {
+        let r = env.run(&["--index", "ix", "search", "--json", "--", q]);
+        for h in r.hits() {
+            alone.push((q.to_string(), h["path"].as_str().unwrap_or("").to_string()));
+        }
+    }
+    assert!(!alone.is_empty());
+    let expected: Vec<(String, String)> = alone
+        .iter()
+        .cycle()
+        .take(alone.len() * 30)
+        .cloned()
+        .collect();
+    assert_eq!(batch, expected);
+}
+
+#[test]
 fn title_words_add_to_the_score_but_do_not_match_alone() {
     let env = Env::new();
     env.write("news/a.txt", "Walrus summit opens\n\nDelegates arrived on Monday.\n\nThe walrus question came up late.\n");

@@ -21,7 +21,8 @@ pub use schema::Fields;
 /// Name of the file that marks a folder as an attache index and records its format.
 pub const FORMAT_FILE: &str = "attache-format";
 
-/// An open index with its resolved fields.
+/// An open index with its resolved fields. Cloning shares the open index.
+#[derive(Clone)]
 pub struct Store {
     pub dir: PathBuf,
     pub index: Index,
