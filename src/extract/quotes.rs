@@ -81,6 +81,7 @@ pub fn find_quotes(text: &str) -> Vec<Quote> {
     let mut quotes: Vec<Quote> = Vec::with_capacity(spans.len());
     let mut last_speaker: Option<(usize, Attribution)> = None;
     let mut kept: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    let mut fragments: Vec<Quote> = Vec::new();
     for span in &spans {
         if is_title_like(text, span.start, span.end) {
             continue;
@@ -104,17 +105,33 @@ pub fn find_quotes(text: &str) -> Vec<Quote> {
             // An unattributed short phrase in quote marks is a name or a scare quote.
             continue;
         }
-        kept.push((span.start, span.end));
-        quotes.push(Quote {
+        let quote = Quote {
             start: span.start,
             end: span.end,
             speaker: attr.speaker,
             person: None,
             outlet: attr.outlet,
             kind: QuoteKind::Direct,
-        });
+        };
+        if is_mixed_quotation(text, span.start, span.end) {
+            fragments.push(Quote {
+                kind: QuoteKind::Indirect,
+                ..quote
+            });
+            continue;
+        }
+        kept.push((span.start, span.end));
+        quotes.push(quote);
     }
-    quotes.extend(indirect_quotes(text, &kept));
+    let indirect = indirect_quotes(text, &kept);
+    // A quoted fragment inside reported speech belongs to the reported clause; it stands
+    // alone (as indirect speech) only where no clause around it was found.
+    for f in fragments {
+        if !indirect.iter().any(|q| q.start < f.end && f.start < q.end) {
+            quotes.push(f);
+        }
+    }
+    quotes.extend(indirect);
     quotes.sort_by_key(|q| (q.start, q.end));
     resolve_speakers(&mut quotes, &names);
     quotes
@@ -438,7 +455,7 @@ fn merge_split_quotes(text: &str, spans: Vec<(usize, usize)>) -> Vec<Span> {
 
 /// Whether the text between two quotes is an attribution splitting one English quote.
 fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
-    if next <= qe || next - qe > 160 {
+    if next <= qe || next - qe > 300 {
         return false;
     }
     let Some(gap) = text.get(qe..next) else {
@@ -480,6 +497,48 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
     g.len() <= 60
         && first_sentence_end(gap).is_none()
         && !matches!(before_close, Some('.' | '?' | '!'))
+}
+
+/// Reporting verbs that make a quoted fragment later in their sentence part of reported
+/// speech ("Flynn said Trump has “enormous respect” for the military").
+static REPORTING_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(
+        r"\b(?:said|says|say|told|tells|added|adds|argued|argues|claimed|claims|wrote|writes|called|calls|noted|notes|stated|explained|insisted|warned|suggested|described|describes|declared|asserted|contended|maintained|recalled)\b",
+    )
+    .expect("valid reporting-verb regex")
+});
+
+/// A mixed quotation: a few words in English quote marks woven into a sentence of reported
+/// speech, which goes on after them ("Sullivan says there has been “no illegal disclosure by
+/// anyone” at the agency"). The quoted words are part of the indirect statement, not a
+/// direct quote of their own. A fragment that ends the sentence ("She called his temperament
+/// “dangerous for a president.”") or follows a colon or comma stays a direct quote.
+fn is_mixed_quotation(text: &str, start: usize, end: usize) -> bool {
+    if continental_marks(text, start) || !is_short_phrase(text, start, end, 8) {
+        return false;
+    }
+    let Some(quote) = text.get(start..end) else {
+        return false;
+    };
+    let inner = quote.trim_matches(|c: char| is_quote_char(c) || c == '\'' || c.is_whitespace());
+    let lower_start = inner
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_lowercase);
+    let inner_end = inner.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    let after = context_after(text, end, 4).trim_start_matches(['\'', '’']);
+    let ends_sentence = inner_end.ends_with(['.', '!', '?'])
+        || inner.ends_with(['.', '!', '?'])
+        || after.starts_with(['.', '!', '?', '\n'])
+        || after.is_empty();
+    let head = context_before(text, start, 400);
+    let sentence = head.get(sentence_start_in(head)..).unwrap_or("");
+    let woven = sentence
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric());
+    lower_start && !ends_sentence && woven && REPORTING_VERB.is_match(sentence)
 }
 
 /// Whether the quote at `start` opens with a low-9 mark or a guillemet (German, Russian).
@@ -3282,6 +3341,18 @@ mod tests {
                 Some("Jones"),
             ),
             direct(
+                "split quote with a long apposition in the attribution",
+                "Head\n\n“This is no reform,” said Oren Vasko, an economist who ran the budget office \
+                 for six years and now heads the Harbor Institute, a small but influential research group in the \
+                 northern capital. \
+                 “It only adds complexity.”",
+                "“This is no reform,” said Oren Vasko, an economist who ran the budget office \
+                 for six years and now heads the Harbor Institute, a small but influential research group in the \
+                 northern capital. \
+                 “It only adds complexity.”",
+                Some("Oren Vasko"),
+            ),
+            direct(
                 "pronoun resolved to the last named speaker",
                 "Head\n\n“First,” said Anna Kovac.\n\nThe talks went on.\n\n“We will sign,” she said.",
                 "“We will sign,”",
@@ -3451,6 +3522,61 @@ mod tests {
     }
 
     #[test]
+    fn a_fragment_woven_into_reported_speech_is_part_of_it() {
+        // (text, the quoted words, the kind they must have)
+        let cases: &[(&str, &str, QuoteKind)] = &[
+            // The sentence goes on after the fragment: mixed quotation, reported speech.
+            (
+                "Head\n\nThe envoy said there had been “no breach of any kind” at the embassy.",
+                "“no breach of any kind”",
+                QuoteKind::Indirect,
+            ),
+            (
+                "Head\n\nThe ministry called the plan a “dead end” for the talks.",
+                "“dead end”",
+                QuoteKind::Indirect,
+            ),
+            // The fragment ends the sentence: a direct quote.
+            (
+                "Head\n\nThe envoy said the treaty was “dead for now.”",
+                "“dead for now.”",
+                QuoteKind::Direct,
+            ),
+            // After a comma or colon, or opening with a capital: a direct quote.
+            (
+                "Head\n\nThe envoy said, “nothing has changed” and left the room.",
+                "“nothing has changed”",
+                QuoteKind::Direct,
+            ),
+            (
+                "Head\n\nThe envoy said “Nothing has changed” and left the room.",
+                "“Nothing has changed”",
+                QuoteKind::Direct,
+            ),
+        ];
+        for (text, words, kind) in cases {
+            let quotes = find_quotes(text);
+            let Some(start) = text.find(words) else {
+                panic!("{words} not in {text}");
+            };
+            let covering: Vec<&Quote> = quotes
+                .iter()
+                .filter(|q| q.start <= start && start + words.len() <= q.end)
+                .collect();
+            assert!(
+                !covering.is_empty() && covering.iter().all(|q| q.kind == *kind),
+                "{text}: {quotes:?}"
+            );
+            if *kind == QuoteKind::Indirect {
+                assert!(
+                    covering.iter().all(|q| q.speaker.is_some()),
+                    "{text}: {quotes:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_german_speaker_ends_before_a_possessive() {
         let cases: &[(&str, &str)] = &[
             (
@@ -3531,7 +3657,8 @@ mod tests {
                 "“Board of Governors”",
                 None,
             ),
-            // The same shape with an opinion verb is the subject's word.
+            // The same shape with an opinion verb is the subject's word (woven into the
+            // sentence, it is reported speech: see the mixed-quotation test).
             (
                 "Head\n\nSenator Mark Dale called the plan “a reckless gamble” on Monday.",
                 "“a reckless gamble”",
@@ -3546,9 +3673,7 @@ mod tests {
         ];
         for (text, phrase, speaker) in cases {
             let quotes = find_quotes(text);
-            let found = quotes
-                .iter()
-                .find(|q| q.kind == QuoteKind::Direct && &text[q.start..q.end] == *phrase);
+            let found = quotes.iter().find(|q| &text[q.start..q.end] == *phrase);
             match (found, speaker) {
                 (None, None) => {}
                 (Some(q), Some(want)) => {
