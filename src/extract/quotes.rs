@@ -685,6 +685,7 @@ static SPEECH_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
         |versicherte|kommentierte|mahnte|bezeichnete|nannte|so|beschreibt|beschrieb|charakterisierte
         |begründete|entgegnete|stellte|gab|zitierte|sings|sang|asking|calling|called|calls
         |describing|described|describes|reads|read|tweeting|recalls|pointed|pointing|testified
+        |demanded|demands|shouted|shouts|exclaimed|reported
         |заявил|заявила|заявили|сказал|сказала|сказали|отметил|отметила|отметили|подчеркнул
         |подчеркнула|сообщил|сообщила|сообщили|добавил|добавила|пояснил|пояснила|считает
         |говорит|написал|написала|уточнил|уточнила|признал|признала|заверил|заверила|заявляет
@@ -950,7 +951,10 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
     let body = after.get(lead..)?;
     let dashed = lead_text.chars().any(is_dash);
     if ended && !dashed && body.chars().next().is_some_and(char::is_uppercase) {
-        let short = body.split_whitespace().count() <= 5;
+        // A new sentence after the quote attributes it only when short: "Vitter demanded.",
+        // "Quina Jones, 25, said as she marched."
+        let first = first_sentence_end(body).map_or(body, |k| body.get(..k).unwrap_or(body));
+        let short = first.split_whitespace().count() <= 7;
         if !short {
             return None;
         }
@@ -1082,7 +1086,9 @@ fn apposed_name(head: &str) -> Option<String> {
         && words
             .first()
             .is_some_and(|w| titled || !is_capitalized_stopword(w))
-        && words.last().is_some_and(|w| !is_title_word(w));
+        && (words.last().is_some_and(|w| !is_title_word(w))
+            // "Mr. King": after an honorific, any capitalised word is a surname.
+            || (words.len() == 2 && words.first().is_some_and(|w| is_honorific(w))));
     let first = apposition.split_whitespace().next()?;
     let lower = first.to_lowercase();
     // German appositions open with the role noun: "Frank Biermann, Vorsitzender der DJU,".
@@ -1105,6 +1111,14 @@ fn apposed_name(head: &str) -> Option<String> {
                 })
         });
     (named && opens_apposition && !crosses).then(|| name.trim().to_string())
+}
+
+/// A courtesy title that only ever stands before a name ("Mr.", "Ms", "Dr.", "Herr").
+fn is_honorific(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.'),
+        "Mr" | "Mrs" | "Ms" | "Miss" | "Dr" | "Herr" | "Frau"
+    )
 }
 
 /// German role nouns, compounds included ("Aufsichtsratsvorsitzender", "Regierungssprecherin").
@@ -3351,6 +3365,24 @@ mod tests {
                  northern capital. \
                  “It only adds complexity.”",
                 Some("Oren Vasko"),
+            ),
+            direct(
+                "a new short sentence after the quote, with a verb of demanding",
+                "Head\n\n“Why is this bank not broken up?” Vitter demanded.",
+                "“Why is this bank not broken up?”",
+                Some("Vitter"),
+            ),
+            direct(
+                "an honorific makes any capitalised word a surname",
+                "Head\n\n''I have never been edited,'' Mr. King, 82, told me.",
+                "''I have never been edited,''",
+                Some("Mr. King"),
+            ),
+            direct(
+                "an outlet inverted after reported",
+                "Head\n\nThe lead is “roughly the same as all month,” reported Nordpost.",
+                "“roughly the same as all month,”",
+                Some("Nordpost"),
             ),
             direct(
                 "pronoun resolved to the last named speaker",
