@@ -503,7 +503,7 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
 /// speech ("Flynn said Trump has “enormous respect” for the military").
 static REPORTING_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
     WordRegex::new(
-        r"\b(?:said|says|say|told|tells|added|adds|argued|argues|claimed|claims|wrote|writes|called|calls|noted|notes|stated|explained|insisted|warned|suggested|described|describes|declared|asserted|contended|maintained|recalled)\b",
+        r"\b(?:said|says|say|saying|told|tells|added|adds|adding|argued|argues|arguing|claimed|claims|wrote|writes|called|calls|calling|noted|notes|stated|explained|insisted|insisting|warned|suggested|described|describes|describing|declared|asserted|contended|maintained|recalled|condemned|condemns|compared|compares|accused|accuses|criticized|criticised|denounced|praised|wondered|responded|replied|pledged|promised|vowed|predicted|acknowledged|admitted|conceded|urged|announced|complained|blamed|dismissed|labeled|labelled|branded)\b",
     )
     .expect("valid reporting-verb regex")
 });
@@ -3566,6 +3566,11 @@ mod tests {
             (
                 "Head\n\nThe ministry called the plan a “dead end” for the talks.",
                 "“dead end”",
+                QuoteKind::Indirect,
+            ),
+            (
+                "Head\n\nSenator Mark Dale praised the plan as “a bold step” for the region.",
+                "“a bold step”",
                 QuoteKind::Indirect,
             ),
             // The fragment ends the sentence: a direct quote.
