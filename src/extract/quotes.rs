@@ -87,6 +87,25 @@ pub fn find_quotes(text: &str) -> Vec<Quote> {
             continue;
         }
         let mut attr = attribute(text, span);
+        // "Trump took to Twitter … what he called Machado's “sex tape.”": a pronoun inside
+        // a sentence whose subject is a name refers to that name.
+        if attr.speaker.as_deref().is_some_and(is_pronoun) {
+            let head = context_before(text, span.start, CONTEXT);
+            let sentence = head.get(sentence_start_in(head)..).unwrap_or("");
+            let words = |sp: &str| sp.split_whitespace().count();
+            if let Some(sp) = subject_at_start(sentence).filter(|sp| {
+                !is_pronoun(sp)
+                    && plausible_speaker(sp)
+                    && !sp.contains(['’', '\''])
+                    && sp.split_whitespace().all(starts_upper)
+                    && sp.split_whitespace().next().is_some_and(|w| {
+                        !is_capitalized_stopword(w) && !is_determiner(&w.to_lowercase())
+                    })
+                    && (words(sp) >= 2 || names.is_person_surname(sp))
+            }) {
+                attr.speaker = Some(sp);
+            }
+        }
         // A short English-marked phrase of its own is not a continuation (see `attribute`).
         let phrase =
             is_short_phrase(text, span.start, span.end, 6) && !continental_marks(text, span.start);
@@ -3383,6 +3402,13 @@ mod tests {
                 "Head\n\nThe lead is “roughly the same as all month,” reported Nordpost.",
                 "“roughly the same as all month,”",
                 Some("Nordpost"),
+            ),
+            direct(
+                "a pronoun in a sentence whose subject is a name is that name",
+                "Head\n\n“We will act,” said Lena Vogt.\n\nSecretary General Omar Haddad \
+                 condemned what he called a “brazen breach of every rule.”",
+                "“brazen breach of every rule.”",
+                Some("Omar Haddad"),
             ),
             direct(
                 "pronoun resolved to the last named speaker",
