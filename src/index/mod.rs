@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod schema;
+pub mod stem;
 
 use std::collections::HashMap;
 use std::fs;
@@ -17,6 +18,14 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 
 use crate::error::{Error, Result};
 pub use schema::Fields;
+
+/// Replaces tantivy's `en_stem` with the same analysis that remembers its stems
+/// ([`stem::analyzer`]); call it on every `Index` opened or created.
+fn register_tokenizers(index: &Index) {
+    index
+        .tokenizers()
+        .register(schema::TEXT_TOKENIZER, stem::analyzer());
+}
 
 /// Name of the file that marks a folder as an attache index and records its format.
 pub const FORMAT_FILE: &str = "attache-format";
@@ -75,6 +84,7 @@ impl Store {
             }
         }
         let index = Index::open_in_dir(dir).map_err(|e| unusable(describe(&e)))?;
+        register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())
             .ok_or_else(|| unusable("its schema is not this attache's".into()))?;
         Ok(Store {
@@ -141,6 +151,7 @@ impl Store {
         let fields = Fields::new();
         let index = Index::create(mmap, fields.schema.clone(), Default::default())
             .map_err(|e| index_error(dir, &e))?;
+        register_tokenizers(&index);
         fs::write(
             dir.join(FORMAT_FILE),
             format!("{}\n", schema::FORMAT_VERSION),
