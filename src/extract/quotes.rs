@@ -2126,7 +2126,17 @@ fn is_abbreviation(w: &str) -> bool {
             | "U.K"
             | "Pres"
             | "Gen.-Maj"
-    ) || (core.chars().count() == 1 && core.chars().all(char::is_uppercase))
+            | "Rev"
+            | "Adm"
+            | "Maj"
+            | "Cmdr"
+            | "Atty"
+            | "Supt"
+    ) || (!core.is_empty()
+        // Initials: "J.", "G.K.", "J.R.R."
+        && core
+            .split('.')
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase)))
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -2333,6 +2343,10 @@ fn walk_forward(tail: &str) -> Option<String> {
         let lower = w.to_lowercase();
         if picked.is_empty() && is_pronoun(w) {
             return Some(w.to_string());
+        }
+        // "Rep. G.K. Butterfield (D-N.C.)": the party and state are no part of the name.
+        if !picked.is_empty() && PARTY_CODE.is_match(w) {
+            break;
         }
         let next_upper = words.get(k + 1).is_some_and(|(n, _)| starts_upper(n));
         let after_det = picked
@@ -3409,6 +3423,12 @@ mod tests {
                  condemned what he called a “brazen breach of every rule.”",
                 "“brazen breach of every rule.”",
                 Some("Omar Haddad"),
+            ),
+            direct(
+                "initials and a clerical title inside an inverted speaker",
+                "Head\n\n“This is a sad day,” said the Rev. G.K. Obuya (D-N.C.), a pastor.",
+                "“This is a sad day,”",
+                Some("the Rev. G.K. Obuya"),
             ),
             direct(
                 "pronoun resolved to the last named speaker",
