@@ -1003,7 +1003,9 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
     ) {
         return None;
     }
-    let Some(verb) = SPEECH_VERB.find(body).filter(|v| {
+    // The first speech verb after a short subject or a name with its apposition ("Scott
+    // Pruitt, the attorney general of one of the states suing the EPA, said").
+    let Some(verb) = SPEECH_VERB.find_iter(body).take(4).find(|v| {
         body.get(..v.start()).is_some_and(|h| {
             (v.start() <= 120 && h.split_whitespace().count() <= 7) || apposed_name(h).is_some()
         })
@@ -3429,6 +3431,13 @@ mod tests {
                 "Head\n\n“This is a sad day,” said the Rev. G.K. Obuya (D-N.C.), a pastor.",
                 "“This is a sad day,”",
                 Some("the Rev. G.K. Obuya"),
+            ),
+            direct(
+                "a long apposition holding a word that looks like a verb",
+                "Head\n\n“It is an invasion of our domain,” Ola Brant, the attorney general of \
+                 Westland, one of the states suing the agency, said on Friday.",
+                "“It is an invasion of our domain,”",
+                Some("Ola Brant"),
             ),
             direct(
                 "pronoun resolved to the last named speaker",
