@@ -11,9 +11,10 @@ use tantivy::tokenizer::{
     Token, TokenFilter, TokenStream, Tokenizer,
 };
 
-/// Stems remembered per analyzer; past this the memo is emptied and starts again, which
-/// bounds memory on text with an unbounded vocabulary (numbers, names, typos).
-const MEMO_CAPACITY: usize = 50_000;
+/// Stems remembered per analyzer. Frequent words come early and stay; past this, new words
+/// are stemmed without being remembered, which bounds memory on text with an unbounded
+/// vocabulary (numbers, names, typos).
+const MEMO_CAPACITY: usize = 20_000;
 
 /// The analyzer attache registers as `en_stem`: simple tokens, at most 40 bytes, lower-cased,
 /// English stems.
@@ -90,11 +91,12 @@ impl<S: TokenStream> TokenStream for MemoStemmerStream<'_, S> {
                 token.text.clone()
             }
         };
-        if self.memo.len() >= MEMO_CAPACITY {
-            self.memo.clear();
+        if self.memo.len() < MEMO_CAPACITY {
+            self.memo
+                .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+        } else {
+            token.text = stem;
         }
-        self.memo
-            .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
         true
     }
 
@@ -147,7 +149,7 @@ mod tests {
     }
 
     #[test]
-    fn a_full_memo_starts_again_and_stays_correct() {
+    fn a_full_memo_stays_correct() {
         let Some(mut reference) = TokenizerManager::default().get("en_stem") else {
             panic!("tantivy's en_stem is built in");
         };
