@@ -87,24 +87,10 @@ pub fn find_quotes(text: &str) -> Vec<Quote> {
             continue;
         }
         let mut attr = attribute(text, span);
-        // "Trump took to Twitter … what he called Machado's “sex tape.”": a pronoun inside
-        // a sentence whose subject is a name refers to that name.
-        if attr.speaker.as_deref().is_some_and(is_pronoun) {
-            let head = context_before(text, span.start, CONTEXT);
-            let sentence = head.get(sentence_start_in(head)..).unwrap_or("");
-            let words = |sp: &str| sp.split_whitespace().count();
-            if let Some(sp) = subject_at_start(sentence).filter(|sp| {
-                !is_pronoun(sp)
-                    && plausible_speaker(sp)
-                    && !sp.contains(['’', '\''])
-                    && sp.split_whitespace().all(starts_upper)
-                    && sp.split_whitespace().next().is_some_and(|w| {
-                        !is_capitalized_stopword(w) && !is_determiner(&w.to_lowercase())
-                    })
-                    && (words(sp) >= 2 || names.is_person_surname(sp))
-            }) {
-                attr.speaker = Some(sp);
-            }
+        if attr.speaker.as_deref().is_some_and(is_pronoun)
+            && let Some(sp) = named_subject(text, span.start, &names)
+        {
+            attr.speaker = Some(sp);
         }
         // A short English-marked phrase of its own is not a continuation (see `attribute`).
         let phrase =
@@ -518,8 +504,29 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
         && !matches!(before_close, Some('.' | '?' | '!'))
 }
 
+/// The name that is the subject of the sentence around `pos`, for a pronoun speaker in it:
+/// "Trump took to Twitter … what he called Machado's “sex tape.”" Only a name: capitalised
+/// words, not opening with an article, two or more of them or a known person's surname.
+fn named_subject(text: &str, pos: usize, names: &NameIndex) -> Option<String> {
+    let head = context_before(text, pos, CONTEXT);
+    let sentence = head.get(sentence_start_in(head)..).unwrap_or("");
+    subject_at_start(sentence).filter(|sp| {
+        let mut words = sp.split_whitespace();
+        !is_pronoun(sp)
+            && plausible_speaker(sp)
+            && !sp.contains(['’', '\''])
+            && sp.split_whitespace().all(starts_upper)
+            && words
+                .next()
+                .is_some_and(|w| !is_capitalized_stopword(w) && !is_determiner(&w.to_lowercase()))
+            && (words.next().is_some() || names.is_person_surname(sp))
+    })
+}
+
 /// Reporting verbs that make a quoted fragment later in their sentence part of reported
-/// speech ("Flynn said Trump has “enormous respect” for the military").
+/// speech ("Flynn said Trump has “enormous respect” for the military"). English only, and
+/// not `SPEECH_VERB`: that one holds German "so" and words like "read", common in any
+/// English sentence.
 static REPORTING_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
     WordRegex::new(
         r"\b(?:said|says|say|saying|told|tells|added|adds|adding|argued|argues|arguing|claimed|claims|wrote|writes|called|calls|calling|noted|notes|stated|explained|insisted|insisting|warned|suggested|described|describes|describing|declared|asserted|contended|maintained|recalled|condemned|condemns|compared|compares|accused|accuses|criticized|criticised|denounced|praised|wondered|responded|replied|pledged|promised|vowed|predicted|acknowledged|admitted|conceded|urged|announced|complained|blamed|dismissed|labeled|labelled|branded)\b",
@@ -625,6 +632,14 @@ fn named_after(text: &str, end: usize) -> bool {
     )
 }
 
+/// Frequent German function words: two of them around a phrase mark German text, and one in
+/// a sentence marks it as German.
+const GERMAN_FUNCTION_WORDS: &[&str] = &[
+    "der", "die", "das", "den", "dem", "des", "und", "ein", "eine", "einer", "ist", "nicht", "mit",
+    "für", "von", "zu", "im", "zum", "zur", "auf", "sich", "es", "wir", "ich", "sie", "seiner",
+    "ihrer",
+];
+
 /// A short phrase in another language inside a German or Russian sentence: English, French
 /// or Latin function words and none of German ("Board of Governors", "Union pour un Mouvement
 /// Populaire", "in dubio pro reo"). Such phrases are names, titles and terms.
@@ -632,10 +647,6 @@ fn foreign_phrase(text: &str, start: usize, words: &[&str]) -> bool {
     const FOREIGN: &[&str] = &[
         "of", "the", "for", "to", "at", "and", "a", "on", "with", "from", "is", "pour", "un",
         "une", "la", "le", "les", "du", "de", "cum", "pro", "sine", "et", "y", "del", "el",
-    ];
-    const GERMAN: &[&str] = &[
-        "der", "die", "das", "und", "ein", "eine", "ist", "nicht", "mit", "für", "von", "zu", "im",
-        "dem", "den", "des", "auf", "sich", "es", "wir", "ich", "sie",
     ];
     let lower: Vec<String> = words
         .iter()
@@ -647,12 +658,14 @@ fn foreign_phrase(text: &str, start: usize, words: &[&str]) -> bool {
     let before = context_before(text, start, 200).to_lowercase();
     let german_around = before
         .split_whitespace()
-        .filter(|w| GERMAN.contains(w))
+        .filter(|w| GERMAN_FUNCTION_WORDS.contains(w))
         .count()
         >= 2;
     german_around
         && lower.iter().any(|w| FOREIGN.contains(&w.as_str()))
-        && !lower.iter().any(|w| GERMAN.contains(&w.as_str()))
+        && !lower
+            .iter()
+            .any(|w| GERMAN_FUNCTION_WORDS.contains(&w.as_str()))
 }
 
 /// A capitalised phrase right after a capitalised noun is a name in apposition:
@@ -1326,16 +1339,12 @@ fn german_inverted_subject(sentence: &str) -> Option<String> {
         "wegen",
         "angesichts",
     ];
-    const GERMAN: &[&str] = &[
-        "der", "die", "das", "den", "dem", "des", "und", "mit", "sich", "nicht", "ein", "eine",
-        "einer", "seiner", "ihrer", "im", "zum", "zur",
-    ];
     let words: Vec<&str> = sentence.split_whitespace().collect();
     let first = words.first()?.to_lowercase();
     if !NOT_SUBJECT.contains(&first.as_str())
         || !words
             .iter()
-            .any(|w| GERMAN.contains(&w.trim_matches(',').to_lowercase().as_str()))
+            .any(|w| GERMAN_FUNCTION_WORDS.contains(&w.trim_matches(',').to_lowercase().as_str()))
     {
         return None;
     }
