@@ -99,7 +99,8 @@ pub fn analyze(text: &str, meta: &Meta, reference: Option<CalDate>) -> Article {
             .unwrap_or_default()
     });
 
-    let mut quotes = quotes::find_quotes(body);
+    let names = quotes::NameIndex::build(body);
+    let mut quotes = quotes::find_quotes_with(body, &names);
     for q in &mut quotes {
         q.start += body_start;
         q.end += body_start;
@@ -121,7 +122,7 @@ pub fn analyze(text: &str, meta: &Meta, reference: Option<CalDate>) -> Article {
         .source
         .clone()
         .or_else(|| dateline.as_ref().and_then(|d| d.agency.clone()));
-    let outlets = quotes::find_outlets(body);
+    let outlets = quotes::find_outlets_with(body, &names);
     let named = publisher
         .into_iter()
         .chain(outlets.into_iter().map(|o| clean_name(&o.name)))

@@ -76,7 +76,12 @@ const MAX_STACK: usize = 32;
 
 /// Finds direct and indirect quotes in `text`, with speakers and outlets, sorted by start.
 pub fn find_quotes(text: &str) -> Vec<Quote> {
-    let names = NameIndex::build(text);
+    find_quotes_with(text, &NameIndex::build(text))
+}
+
+/// `find_quotes` with the article's names already collected (`analyze` collects them once
+/// for quotes and outlets).
+pub fn find_quotes_with(text: &str, names: &NameIndex) -> Vec<Quote> {
     let spans = merge_split_quotes(text, quote_spans(text));
     let mut quotes: Vec<Quote> = Vec::with_capacity(spans.len());
     let mut last_speaker: Option<(usize, Attribution)> = None;
@@ -144,7 +149,11 @@ pub fn find_quotes(text: &str) -> Vec<Quote> {
 
 /// Finds every mention of an outlet a statement was given to or that reported, sorted by start.
 pub fn find_outlets(text: &str) -> Vec<Outlet> {
-    let names = NameIndex::build(text);
+    find_outlets_with(text, &NameIndex::build(text))
+}
+
+/// `find_outlets` with the article's names already collected.
+pub fn find_outlets_with(text: &str, names: &NameIndex) -> Vec<Outlet> {
     let mut out: Vec<Outlet> = Vec::new();
     for m in OUTLET_AFTER_CUE.captures_iter(text) {
         if let Some(g) = m.get(1) {
@@ -2839,7 +2848,7 @@ fn is_title_word(w: &str) -> bool {
 }
 
 /// Fullest form of each person name in the article, keyed by the last word (surname).
-struct NameIndex {
+pub struct NameIndex {
     by_surname: HashMap<String, String>,
     /// Where each full name (two words or more) is mentioned, with its surname, in text order.
     mentions: Vec<(usize, String)>,
@@ -2855,7 +2864,7 @@ static NAME_RUN: LazyLock<Regex> = LazyLock::new(|| {
 
 impl NameIndex {
     /// Collects the longest name form for each surname seen in `text` (one linear pass).
-    fn build(text: &str) -> NameIndex {
+    pub fn build(text: &str) -> NameIndex {
         let mut by_surname: HashMap<String, String> = HashMap::new();
         let mut mentions: Vec<(usize, String)> = Vec::new();
         let mut titled: Vec<(usize, String, String)> = Vec::new();

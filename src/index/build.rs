@@ -532,6 +532,10 @@ pub fn decode(bytes: Vec<u8>) -> std::result::Result<String, String> {
     })
 }
 
+/// Bytes of a passage or quotation document beyond its text, title and path: the other
+/// fields' values and tantivy's per-value headers (a guess, not a limit).
+const DOC_OVERHEAD: usize = 256;
+
 /// One tantivy document per distinct passage of the article.
 pub fn passage_docs(
     f: &super::Fields,
@@ -541,6 +545,7 @@ pub fn passage_docs(
 ) -> Vec<TantivyDocument> {
     let passages = split_passages(text, article.body_start, MAX_PASSAGE_CHARS);
     let publisher = article.sources.first();
+    let title_len = article.title.len() + key.len();
     let mut seen = HashSet::new();
     let mut docs = Vec::with_capacity(passages.len());
     for p in passages {
@@ -548,7 +553,8 @@ pub fn passage_docs(
         if !seen.insert(xxh3_64(body.as_bytes())) {
             continue;
         }
-        let mut doc = TantivyDocument::default();
+        // One allocation of about the document's size (the default is 1 KB, then growth).
+        let mut doc = TantivyDocument::with_capacity(DOC_OVERHEAD + body.len() + title_len);
         doc.add_text(f.kind, KIND_PASSAGE);
         doc.add_text(f.path, key);
         doc.add_text(f.title, &article.title);
@@ -597,12 +603,13 @@ pub fn quote_docs(
     article: &Article,
 ) -> Vec<TantivyDocument> {
     let publisher = article.sources.first();
+    let title_len = article.title.len() + key.len();
     let mut docs = Vec::with_capacity(article.quotes.len());
     for (i, q) in article.quotes.iter().enumerate() {
         let Some(quote) = text.get(q.start..q.end) else {
             continue;
         };
-        let mut doc = TantivyDocument::default();
+        let mut doc = TantivyDocument::with_capacity(DOC_OVERHEAD + quote.len() + title_len);
         doc.add_text(f.kind, KIND_QUOTE);
         doc.add_text(f.path, key);
         doc.add_text(f.title, &article.title);

@@ -5,6 +5,7 @@
 //! them), so an index written with either reads with the other.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{
     Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
@@ -15,6 +16,52 @@ use tantivy::tokenizer::{
 /// are stemmed without being remembered, which bounds memory on text with an unbounded
 /// vocabulary (numbers, names, typos).
 const MEMO_CAPACITY: usize = 20_000;
+
+/// The memo: word → stem, hashed with [`WordHasher`].
+type Memo = HashMap<String, String, BuildHasherDefault<WordHasher>>;
+
+/// A multiply-rotate hash over 8-byte words (the scheme of rustc's FxHasher), for the memo's
+/// short lower-case keys: about a third of the time of the default SipHash on an indexing
+/// run. Not resistant to chosen collisions, which costs at worst speed, never correctness;
+/// the keys come from the user's own files.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WordHasher(u64);
+
+impl WordHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            // The length keeps "ab" and "ab\0" apart.
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The analyzer attache registers as `en_stem`: simple tokens, at most 40 bytes, lower-cased,
 /// English stems.
@@ -36,7 +83,7 @@ impl TokenFilter for MemoStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoStemmerFilter<T> {
         MemoStemmerFilter {
             inner: tokenizer,
-            memo: HashMap::new(),
+            memo: Memo::default(),
             stem: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
@@ -48,7 +95,7 @@ impl TokenFilter for MemoStemmer {
 #[derive(Clone)]
 pub struct MemoStemmerFilter<T> {
     inner: T,
-    memo: HashMap<String, String>,
+    memo: Memo,
     /// Stems one word (the raw tokenizer keeps it whole).
     stem: TextAnalyzer,
 }
@@ -68,7 +115,7 @@ impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
 /// Tokens of the wrapped stream, stemmed.
 pub struct MemoStemmerStream<'a, S> {
     tail: S,
-    memo: &'a mut HashMap<String, String>,
+    memo: &'a mut Memo,
     stem: &'a mut TextAnalyzer,
 }
 
@@ -145,6 +192,33 @@ mod tests {
                 tokens(&mut reference, text),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn word_hashes_tell_apart_close_keys() {
+        let hash = |s: &str| {
+            let mut h = WordHasher::default();
+            std::hash::Hash::hash(s, &mut h);
+            h.finish()
+        };
+        let keys = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "ab\0",
+            "nation",
+            "nations",
+            "national",
+            "12345678",
+            "123456789",
+            "1234567800",
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for k in keys {
+            assert!(seen.insert(hash(k)), "{k:?} collides");
         }
     }
 
