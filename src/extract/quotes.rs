@@ -93,7 +93,7 @@ pub fn find_quotes_with(text: &str, names: &NameIndex) -> Vec<Quote> {
         }
         let mut attr = attribute(text, span);
         if attr.speaker.as_deref().is_some_and(is_pronoun)
-            && let Some(sp) = named_subject(text, span.start, &names)
+            && let Some(sp) = named_subject(text, span.start, names)
         {
             attr.speaker = Some(sp);
         }
@@ -143,7 +143,7 @@ pub fn find_quotes_with(text: &str, names: &NameIndex) -> Vec<Quote> {
     }
     quotes.extend(indirect);
     quotes.sort_by_key(|q| (q.start, q.end));
-    resolve_speakers(&mut quotes, &names);
+    resolve_speakers(&mut quotes, names);
     quotes
 }
 
@@ -157,21 +157,21 @@ pub fn find_outlets_with(text: &str, names: &NameIndex) -> Vec<Outlet> {
     let mut out: Vec<Outlet> = Vec::new();
     for m in OUTLET_AFTER_CUE.captures_iter(text) {
         if let Some(g) = m.get(1) {
-            push_outlet(&mut out, text, g.start(), g.end(), &names, true);
+            push_outlet(&mut out, text, g.start(), g.end(), names, true);
         }
     }
     for m in OUTLET_BEFORE_CUE.captures_iter(text) {
         if let Some(g) = m.get(1) {
-            push_outlet(&mut out, text, g.start(), g.end(), &names, false);
+            push_outlet(&mut out, text, g.start(), g.end(), names, false);
         }
     }
     for m in OUTLET_PAREN.captures_iter(text) {
         if let Some(g) = m.get(1) {
-            push_outlet(&mut out, text, g.start(), g.end(), &names, false);
+            push_outlet(&mut out, text, g.start(), g.end(), names, false);
         }
     }
     for m in OUTLET_KNOWN_CUE.find_iter(text) {
-        push_outlet(&mut out, text, m.start(), m.end(), &names, false);
+        push_outlet(&mut out, text, m.start(), m.end(), names, false);
     }
     out.sort_by_key(|o| (o.start, o.end));
     out.dedup_by(|b, a| b.start < a.end);
