@@ -311,6 +311,50 @@ fn reindex_skips_unchanged_and_follows_edits_and_deletes() {
 }
 
 #[test]
+fn a_touched_file_with_the_same_content_is_not_indexed_again() {
+    let env = Env::new();
+    sample(&env);
+    // One commit per file, so the file records are spread over several segments.
+    let out = env
+        .cmd(&["index", "news", "--index", "ix"])
+        .env("ATTACHE_COMMIT_EVERY", "1")
+        .output()
+        .expect("run attache");
+    assert!(out.status.success(), "{out:?}");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    for name in ["news/grain.txt", "news/georgia.txt"] {
+        let file = std::fs::File::options()
+            .append(true)
+            .open(env.path(name))
+            .expect("open");
+        file.set_modified(later).expect("set mtime");
+    }
+    let r = env.run(&["index", "news", "--index", "ix", "--json"]);
+    r.assert_code(0);
+    let s = &r.json_lines()[0];
+    assert_eq!(
+        (
+            s["added"].as_u64(),
+            s["changed"].as_u64(),
+            s["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(3)),
+        "{s}"
+    );
+    env.write(
+        "news/grain.txt",
+        "Grain ships\n\nThe zeppelin queue cleared.\n",
+    );
+    let r = env.run(&["index", "news", "--index", "ix", "--json"]);
+    let s = &r.json_lines()[0];
+    assert_eq!(
+        (s["changed"].as_u64(), s["unchanged"].as_u64()),
+        (Some(1), Some(2)),
+        "{s}"
+    );
+}
+
+#[test]
 fn bad_files_are_skipped_with_a_reason_and_the_run_goes_on() {
     let env = Env::new();
     sample(&env);

@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::schema::{KIND_FILE, KIND_PASSAGE, KIND_QUOTE};
-use super::{FileState, Store, index_error};
+use super::{Store, index_error};
 use crate::error::{Error, Result};
 use crate::extract::{Article, CalDate, QuoteKind, analyze, push_unique};
 use crate::meta::{Manifest, Meta, parse_manifest};
@@ -163,14 +163,24 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     report.files = candidates.len();
     fault_point("walked");
 
-    // Files whose stamp is unchanged are not even read.
+    // Files whose stamp is unchanged are not even read. For the others the recorded
+    // content fingerprint tells whether the content changed.
     let mut todo = Vec::new();
+    let mut fingerprints: HashMap<&str, u64> = HashMap::new();
+    let snapshot = reader.searcher();
     for c in candidates.iter() {
         match known.get(&c.key) {
             Some(state) if state.stamp == c.stamp => report.unchanged += 1,
-            _ => todo.push(c),
+            Some(state) => {
+                if let Some(fp) = store.fingerprint(&snapshot, state) {
+                    fingerprints.insert(&c.key, fp);
+                }
+                todo.push(c);
+            }
+            None => todo.push(c),
         }
     }
+    drop(snapshot);
     let seen: HashSet<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
     let root_prefix = format!("{}{}", root.display(), std::path::MAIN_SEPARATOR);
     let f = &store.fields;
@@ -204,7 +214,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
         scope.spawn(move || {
             pool.install(|| {
                 todo.par_iter().for_each_with(tx, |tx, c| {
-                    let _ = tx.send(process(c, known.get(&c.key), f));
+                    let _ = tx.send(process(c, fingerprints.get(c.key.as_str()).copied(), f));
                 });
             });
         });
@@ -465,7 +475,7 @@ fn meta_hash(meta: &Meta) -> u64 {
 }
 
 /// Reads and extracts one file.
-fn process(c: &Candidate, known: Option<&FileState>, f: &super::Fields) -> Outcome {
+fn process(c: &Candidate, known: Option<u64>, f: &super::Fields) -> Outcome {
     let skip = |reason: String| Outcome::Skipped {
         skip: Skipped {
             path: c.path.display().to_string(),
@@ -478,7 +488,7 @@ fn process(c: &Candidate, known: Option<&FileState>, f: &super::Fields) -> Outco
         Err(e) => return skip(format!("cannot read: {e}")),
     };
     let fingerprint = xxh3_64(&bytes) ^ meta_hash(&c.meta).rotate_left(17);
-    if known.is_some_and(|k| k.fingerprint == fingerprint) {
+    if known == Some(fingerprint) {
         return Outcome::Unchanged { bytes: c.size };
     }
     let text = match decode(bytes) {
