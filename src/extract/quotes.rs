@@ -724,6 +724,8 @@ static SPEECH_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
         |teilte|teilt|fügte|ergänzte|kritisierte|warnte|forderte|schrieb|schreibt|berichtete|äußerte
         |unterstrich|bekräftigte|verkündete|bestätigte|antwortete|fuhr|zitiert|erläuterte
         |versicherte|kommentierte|mahnte|bezeichnete|nannte|so|beschreibt|beschrieb|charakterisierte
+        |verkündet|gesagt|geäußert|bekräftigt|unterstrichen|erläutert|hervorgehoben|mitteilte
+        |mitteilt|mitgeteilt|ankündigte|bekanntgab
         |begründete|entgegnete|stellte|gab|zitierte|sings|sang|asking|calling|called|calls
         |describing|described|describes|reads|read|tweeting|recalls|pointed|pointing|testified
         |demanded|demands|shouted|shouts|exclaimed|reported
@@ -1578,12 +1580,42 @@ fn attribute_before(before: &str) -> Option<Attribution> {
     }
     let verbs: Vec<regex::Match> = SPEECH_VERB.find_iter(before).collect();
     for verb in verbs.iter().rev().take(3) {
-        if verb.as_str() == "so" {
-            continue;
-        }
         let head = before.get(..verb.start())?;
         let tail = before.get(verb.end()..)?;
+        if verb.as_str() == "so" {
+            // "…, so Elshorst weiter: „…“": the name after "so" introduces the quote.
+            if tail.trim_end().ends_with(':')
+                && head.trim_end().ends_with(',')
+                && let Some(sp) = walk_forward(tail).filter(|sp| starts_upper(sp))
+            {
+                return Some(Attribution {
+                    speaker: Some(sp),
+                    outlet: None,
+                });
+            }
+            continue;
+        }
         let outlet = outlet_after_verb(before, verb.start());
+        // "Wie der Finanzminister Hartmut Möllring am Dienstag erklärte, sieht …": the
+        // subject of the "wie" clause said it.
+        if let Some(rest) = head.trim_start().strip_prefix("Wie ")
+            && tail.trim_start().starts_with(',')
+            && let Some(sp) = walk_forward(rest).filter(|sp| !is_object_phrase(sp))
+        {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet,
+            });
+        }
+        // German clause-final verb ("Stoiber hatte die Rolle der Vorsitzenden betont:"):
+        // the words before it are its object; the subject follows the auxiliary or opens
+        // the sentence.
+        if let Some(sp) = german_verb_final_subject(head, tail, verb.as_str()) {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet,
+            });
+        }
         // German passive: "Watzke wird auf der Website wie folgt zitiert:", "Der
         // Fraktionschef, Volker Ratzmann, wird von der „Netzeitung“ mit den Worten zitiert:".
         if verb.as_str() == "zitiert"
@@ -1677,6 +1709,43 @@ fn attribute_before(before: &str) -> Option<Attribution> {
         });
     }
     None
+}
+
+/// The subject of a German clause whose speech verb stands last, before the colon of
+/// the quote: "Bereits 2005 hatte Kanzlerin Angela Merkel in einer Rede verkündet:" (after
+/// the auxiliary), "Stoiber hatte besonders die Rolle der Vorsitzenden betont:" (at the
+/// start). Only for German verbs with an auxiliary in the clause, so that "Merkel sagte:"
+/// and English verbs keep their usual attribution.
+fn german_verb_final_subject(head: &str, tail: &str, verb: &str) -> Option<String> {
+    const AUX: &[&str] = &["hatte", "hat", "habe", "hätte", "hatten", "haben"];
+    let german = verb.chars().any(|c| matches!(c, 'ä' | 'ö' | 'ü' | 'ß'))
+        || verb.starts_with("ge")
+        || GERMAN_SAY.is_match(verb)
+        || matches!(
+            verb,
+            "verkündet" | "betont" | "erklärt" | "bekräftigt" | "erläutert"
+        );
+    if !german || tail.trim() != ":" {
+        return None;
+    }
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let k = words.iter().position(|w| AUX.contains(w))?;
+    if k == 0 {
+        return None;
+    }
+    // "Stoiber hatte …": the subject stands before the auxiliary (not "Schon im Mai").
+    let before_aux = words[..k].join(" ");
+    if !words[..k]
+        .iter()
+        .any(|w| is_preposition(&w.to_lowercase()) || w.chars().any(|c| c.is_ascii_digit()))
+        && let Some(sp) = subject_at_start(&format!("{before_aux} hatte"))
+    {
+        return Some(sp);
+    }
+    // "Bereits im Dezember hatte Kanzlerin Angela Merkel …": it follows the auxiliary.
+    let after_aux = words[k + 1..].join(" ");
+    walk_forward(&after_aux)
+        .filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp) && starts_upper(sp))
 }
 
 /// The person a German passive "wird … zitiert" quotes: the name right after the auxiliary
@@ -3418,6 +3487,33 @@ mod tests {
                  „Wir haben schwere Jahre vor uns.“",
                 "„Wir haben schwere Jahre vor uns.“",
                 Some("Olsen"),
+            ),
+            direct(
+                "German clause-final verb: the subject opens the sentence, not the object",
+                "Kopf\n\nKrause hatte besonders die Rolle der Landesvorsitzenden betont: „Die \
+                 Entscheidungen fallen im kleinen Kreis.“",
+                "„Die Entscheidungen fallen im kleinen Kreis.“",
+                Some("Krause"),
+            ),
+            direct(
+                "German clause-final participle: the subject follows the auxiliary",
+                "Kopf\n\nSchon im Mai hatte Bürgermeisterin Lena Voss in einer Rede verkündet: \
+                 „Die Brücke wird gebaut.“",
+                "„Die Brücke wird gebaut.“",
+                Some("Lena Voss"),
+            ),
+            direct(
+                "German: so X weiter before a colon",
+                "Kopf\n\nDas habe Methode, so Brandt weiter: „Niemand weiß, was läuft.“",
+                "„Niemand weiß, was läuft.“",
+                Some("Brandt"),
+            ),
+            direct(
+                "German: Wie X mitteilte, … „…“",
+                "Kopf\n\nWie ein Sprecher der Feuerwehr mitteilte, seien die Bewohner „alle \
+                 rechtzeitig“ gewarnt worden.",
+                "„alle rechtzeitig“",
+                Some("Sprecher"),
             ),
             direct(
                 "German: hieß es vom X after the quote",
