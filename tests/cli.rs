@@ -104,23 +104,6 @@ fn index_reports_a_summary_and_search_finds_the_phrase() {
 }
 
 #[test]
-fn passages_are_stored_with_zstd_and_read_back_whole() {
-    let env = indexed();
-    let meta = std::fs::read_to_string(env.path("ix/meta.json")).unwrap_or_default();
-    let meta: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
-    let compression = meta["index_settings"]["docstore_compression"]
-        .as_str()
-        .unwrap_or_default();
-    assert!(compression.starts_with("zstd"), "{meta}");
-    let r = env.run(&["--index", "ix", "search", "queue", "--json"]);
-    r.assert_code(0);
-    assert_eq!(
-        r.hits()[0]["passage"],
-        "\"The queue is getting longer every day,\" said port official Dana Marsh."
-    );
-}
-
-#[test]
 fn quoted_phrase_is_highlighted_as_one_range() {
     let env = indexed();
     let r = env.run(&[

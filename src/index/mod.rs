@@ -151,15 +151,7 @@ impl Store {
             return Err(e);
         }
         let fields = Fields::new();
-        // Stored passages compressed with zstd rather than tantivy's default lz4: the
-        // store is most of the index (62 % of it with lz4 on the scale corpus), and zstd
-        // makes the whole index 20 % smaller for about 0.3 ms more per search.
-        // Indexes made with lz4 keep it and are read as before.
-        let settings = tantivy::IndexSettings {
-            docstore_compression: tantivy::store::Compressor::Zstd(Default::default()),
-            ..Default::default()
-        };
-        let index = Index::create(mmap, fields.schema.clone(), settings)
+        let index = Index::create(mmap, fields.schema.clone(), Default::default())
             .map_err(|e| index_error(dir, &e))?;
         register_tokenizers(&index);
         fs::write(
