@@ -1720,11 +1720,7 @@ fn german_verb_final_subject(head: &str, tail: &str, verb: &str) -> Option<Strin
     const AUX: &[&str] = &["hatte", "hat", "habe", "hätte", "hatten", "haben"];
     let german = verb.chars().any(|c| matches!(c, 'ä' | 'ö' | 'ü' | 'ß'))
         || verb.starts_with("ge")
-        || GERMAN_SAY.is_match(verb)
-        || matches!(
-            verb,
-            "verkündet" | "betont" | "erklärt" | "bekräftigt" | "erläutert"
-        );
+        || GERMAN_SAY.is_match(verb);
     if !german || tail.trim() != ":" {
         return None;
     }
@@ -2629,7 +2625,13 @@ fn first_sentence_end(s: &str) -> Option<usize> {
     None
 }
 
-/// The rest of the sentence after a closing mark, up to the next quote mark or line end.
+/// Whether the quote mark at byte `k` of `s` opens a short name in marks after an article
+/// ("schreibt die „Computerwoche“"): such a mark neither starts nor ends the
+/// sentence around a quotation.
+fn marked_name_at(s: &str, k: usize) -> bool {
+    after_article(s.get(..k).unwrap_or("")) && short_marked_name(s.get(k..).unwrap_or(""))
+}
+
 /// Whether `head` ends with an article ("schreibt die ").
 fn after_article(head: &str) -> bool {
     head.ends_with(' ')
@@ -2656,15 +2658,14 @@ fn short_marked_name(s: &str) -> bool {
         && !inner.contains(['.', '!', '?', ':'])
 }
 
+/// The rest of the sentence after a closing mark, up to the next quote mark or line end.
 fn sentence_after(text: &str, end: usize) -> &str {
     let s = context_after(text, end, CONTEXT);
     // A new quotation ends the sentence's attribution, but a name in marks after an
     // article does not: "…“, schreibt die „Computerwoche“."
-    let opening = s.char_indices().find(|&(k, c)| {
-        is_opening_only(c)
-            && !(after_article(s.get(..k).unwrap_or(""))
-                && short_marked_name(s.get(k..).unwrap_or("")))
-    });
+    let opening = s
+        .char_indices()
+        .find(|&(k, c)| is_opening_only(c) && !marked_name_at(s, k));
     let s = match opening {
         Some((k, _)) => s.get(..k).unwrap_or(""),
         None => s,
@@ -2695,8 +2696,7 @@ fn sentence_before(text: &str, start: usize) -> &str {
     while let Some((k, c)) = marks.next() {
         if let Some((o, _)) = marks.clone().next()
             && k - o <= 48
-            && after_article(s.get(..o).unwrap_or(""))
-            && short_marked_name(s.get(o..).unwrap_or(""))
+            && marked_name_at(s, o)
         {
             marks.next();
             continue;

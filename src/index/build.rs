@@ -137,11 +137,12 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     let mut writer = store.writer(opts.threads, opts.heap)?;
     let _note = store.note_writer(&fs::canonicalize(&opts.root).unwrap_or(opts.root.clone()));
     store.clean_leftovers(&writer);
-    let reader = store.reader()?;
+    // One view of the index for the run: the file records' document addresses hold in it.
+    let snapshot = store.reader()?.searcher();
     let known = if opts.rebuild || created {
         HashMap::new()
     } else {
-        store.file_states(&reader)?
+        store.file_states(&snapshot)?
     };
 
     let root = fs::canonicalize(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
@@ -163,24 +164,14 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     report.files = candidates.len();
     fault_point("walked");
 
-    // Files whose stamp is unchanged are not even read. For the others the recorded
-    // content fingerprint tells whether the content changed.
+    // Files whose stamp is unchanged are not even read.
     let mut todo = Vec::new();
-    let mut fingerprints: HashMap<&str, u64> = HashMap::new();
-    let snapshot = reader.searcher();
     for c in candidates.iter() {
         match known.get(&c.key) {
             Some(state) if state.stamp == c.stamp => report.unchanged += 1,
-            Some(state) => {
-                if let Some(fp) = store.fingerprint(&snapshot, state) {
-                    fingerprints.insert(&c.key, fp);
-                }
-                todo.push(c);
-            }
-            None => todo.push(c),
+            _ => todo.push(c),
         }
     }
-    drop(snapshot);
     let seen: HashSet<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
     let root_prefix = format!("{}{}", root.display(), std::path::MAIN_SEPARATOR);
     let f = &store.fields;
@@ -211,10 +202,17 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     let result: Result<()> = std::thread::scope(|scope| {
         let known = &known;
         let todo = &todo;
+        // The workers read the recorded fingerprint of a file whose stamp changed (a stored
+        // read), so that only its content, not its mtime, decides whether it is analysed.
+        let snapshot = &snapshot;
+        let records = &store;
         scope.spawn(move || {
             pool.install(|| {
                 todo.par_iter().for_each_with(tx, |tx, c| {
-                    let _ = tx.send(process(c, fingerprints.get(c.key.as_str()).copied(), f));
+                    let recorded = known
+                        .get(&c.key)
+                        .and_then(|state| records.fingerprint(snapshot, state));
+                    let _ = tx.send(process(c, recorded, f));
                 });
             });
         });
@@ -555,7 +553,7 @@ pub fn passage_docs(
 ) -> Vec<TantivyDocument> {
     let passages = split_passages(text, article.body_start, MAX_PASSAGE_CHARS);
     let publisher = article.sources.first();
-    let title_len = article.title.len() + key.len();
+    let title_and_path = article.title.len() + key.len();
     let mut seen = HashSet::new();
     let mut docs = Vec::with_capacity(passages.len());
     for p in passages {
@@ -564,7 +562,7 @@ pub fn passage_docs(
             continue;
         }
         // One allocation of about the document's size (the default is 1 KB, then growth).
-        let mut doc = TantivyDocument::with_capacity(DOC_OVERHEAD + body.len() + title_len);
+        let mut doc = TantivyDocument::with_capacity(DOC_OVERHEAD + body.len() + title_and_path);
         doc.add_text(f.kind, KIND_PASSAGE);
         doc.add_text(f.path, key);
         doc.add_text(f.title, &article.title);
@@ -613,13 +611,13 @@ pub fn quote_docs(
     article: &Article,
 ) -> Vec<TantivyDocument> {
     let publisher = article.sources.first();
-    let title_len = article.title.len() + key.len();
+    let title_and_path = article.title.len() + key.len();
     let mut docs = Vec::with_capacity(article.quotes.len());
     for (i, q) in article.quotes.iter().enumerate() {
         let Some(quote) = text.get(q.start..q.end) else {
             continue;
         };
-        let mut doc = TantivyDocument::with_capacity(DOC_OVERHEAD + quote.len() + title_len);
+        let mut doc = TantivyDocument::with_capacity(DOC_OVERHEAD + quote.len() + title_and_path);
         doc.add_text(f.kind, KIND_QUOTE);
         doc.add_text(f.path, key);
         doc.add_text(f.title, &article.title);

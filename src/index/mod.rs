@@ -219,9 +219,9 @@ impl Store {
             .map_err(|e| index_error(&self.dir, &e))
     }
 
-    /// Every file the index holds, by path, with its recorded state.
-    pub fn file_states(&self, reader: &IndexReader) -> Result<HashMap<String, FileState>> {
-        let searcher = reader.searcher();
+    /// Every file the index holds, by path, with its recorded state; the document addresses
+    /// hold for `searcher` only.
+    pub fn file_states(&self, searcher: &Searcher) -> Result<HashMap<String, FileState>> {
         let f = &self.fields;
         let fail = |e: TantivyError| index_error(&self.dir, &e);
         let file_term = Term::from_field_text(f.kind, schema::KIND_FILE);
