@@ -265,6 +265,8 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     writer
         .wait_merging_threads()
         .map_err(|e| write_error(&store.dir, &e))?;
+    drop(snapshot);
+    store.collect_after_run();
     progress.finish();
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.seconds = started.elapsed().as_secs_f64();
