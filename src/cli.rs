@@ -743,10 +743,12 @@ fn ensure_index(index: &Path) -> Result<(), Failure> {
 
 /// A path as the user would write it: relative to the working folder when inside it.
 fn display_path(path: &str) -> String {
-    let p = Path::new(path);
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))
+    // The working folder, asked once: a batch shows tens of thousands of paths.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().ok())
+        .as_deref()
+        .and_then(|cwd| Path::new(path).strip_prefix(cwd).ok())
+        .map(|r| r.display().to_string())
         .unwrap_or_else(|| path.to_string())
 }
 
