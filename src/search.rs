@@ -1,5 +1,5 @@
 //! Ranked passage search: parse the query with tantivy's parser, add the speaker, source
-//! and date filters, rank by BM25, break ties by (path, passage), and mark the query's
+//! and date filters, rank by BM25, break ties by (passage number, path), and mark the query's
 //! words and phrases in each passage. The CLI, the tests and the benchmarks all call
 //! [`Searcher::search`].
 
@@ -7,6 +7,7 @@ use std::ops::Bound;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, EnableScoring, Occur, PhraseQuery, Query, QueryParser,
     QueryParserError, RangeQuery, TermQuery,
@@ -26,6 +27,14 @@ use crate::index::{Fields, Store, index_error};
 /// Past the limit, candidates scoring below this share of the weakest kept hit are not
 /// read to look for copies.
 const DUPLICATE_SCORE_RATIO: f32 = 0.9;
+
+/// A ranked candidate of a search, before its stored passage is read.
+struct Candidate {
+    score: f32,
+    addr: DocAddress,
+    ordinal: u64,
+    sketch: u64,
+}
 
 /// Scored documents in rank order, with the number of matches when it was counted.
 type Ranked = (Vec<(f32, TantivyDocument)>, Option<usize>);
@@ -357,33 +366,59 @@ impl Searcher {
         };
         let top = self.top_docs(&query, want)?;
         let searcher = self.reader.searcher();
+        let fail = |e: TantivyError| index_error(&self.store.dir, &e);
+        // Each candidate's passage number and sketch, from the fast fields: no stored read.
+        let mut columns: Vec<Option<(Column<u64>, Column<u64>)>> =
+            vec![None; searcher.segment_readers().len()];
+        let mut cands = Vec::with_capacity(top.len());
+        for &(score, addr) in &top {
+            let slot = &mut columns[addr.segment_ord as usize];
+            if slot.is_none() {
+                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                let ordinal = fast.u64(f.schema.get_field_name(f.ordinal)).map_err(fail)?;
+                let sketch = fast.u64(f.schema.get_field_name(f.sketch)).map_err(fail)?;
+                *slot = Some((ordinal, sketch));
+            }
+            let (ordinal, sketch) = slot.as_ref().expect("opened above");
+            cands.push(Candidate {
+                score,
+                addr,
+                ordinal: ordinal.first(addr.doc_id).unwrap_or(0),
+                sketch: sketch.first(addr.doc_id).unwrap_or(u64::MAX),
+            });
+        }
+        // Rank order: score, then passage number, then path (read only where it decides).
+        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ordinal.cmp(&b.ordinal)));
         let mut kept = Collapser::new(req.limit, !req.no_collapse);
         let mut i = 0;
-        // Documents are read lazily, a group of equal scores at a time (sorted by path
-        // and passage within the group). Past the limit, a candidate scoring under
-        // DUPLICATE_SCORE_RATIO of the weakest kept hit cannot be a copy of one (copies
-        // score alike), so reading stops there.
-        while i < top.len() {
-            let score = top[i].0;
+        // Candidates go to the collapser a run of equal (score, passage number) at a time,
+        // sorted by path within the run. Once the limit is reached, a candidate is read
+        // only if its sketch says it may be a copy of a kept hit, and reading stops at
+        // one scoring under DUPLICATE_SCORE_RATIO of the weakest kept hit (copies score
+        // alike).
+        while i < cands.len() {
+            let (score, ordinal) = (cands[i].score, cands[i].ordinal);
             if kept.is_full()
                 && (!kept.collapsing() || score < kept.min_score() * DUPLICATE_SCORE_RATIO)
             {
                 break;
             }
             let mut j = i;
-            while j < top.len() && top[j].0 == score {
+            while j < cands.len() && cands[j].score == score && cands[j].ordinal == ordinal {
                 j += 1;
             }
-            let mut group = Vec::with_capacity(j - i);
-            for &(score, addr) in &top[i..j] {
-                let doc: TantivyDocument = searcher
-                    .doc(addr)
-                    .map_err(|e| index_error(&self.store.dir, &e))?;
-                group.push(hit_from_doc(&f, score, &doc));
+            let full = kept.is_full();
+            let mut run = Vec::with_capacity(j - i);
+            for c in &cands[i..j] {
+                if full && !kept.may_fold(c.sketch) {
+                    continue;
+                }
+                let doc: TantivyDocument = searcher.doc(c.addr).map_err(fail)?;
+                run.push((hit_from_doc(&f, c.score, &doc), c.sketch));
             }
-            group.sort_by(|a, b| (&a.path, a.passage_index).cmp(&(&b.path, b.passage_index)));
-            for hit in group {
-                kept.push(hit);
+            run.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+            for (hit, sketch) in run {
+                kept.push(hit, sketch);
             }
             i = j;
         }

@@ -104,6 +104,23 @@ fn index_reports_a_summary_and_search_finds_the_phrase() {
 }
 
 #[test]
+fn passages_are_stored_with_zstd_and_read_back_whole() {
+    let env = indexed();
+    let meta = std::fs::read_to_string(env.path("ix/meta.json")).unwrap_or_default();
+    let meta: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
+    let compression = meta["index_settings"]["docstore_compression"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(compression.starts_with("zstd"), "{meta}");
+    let r = env.run(&["--index", "ix", "search", "queue", "--json"]);
+    r.assert_code(0);
+    assert_eq!(
+        r.hits()[0]["passage"],
+        "\"The queue is getting longer every day,\" said port official Dana Marsh."
+    );
+}
+
+#[test]
 fn quoted_phrase_is_highlighted_as_one_range() {
     let env = indexed();
     let r = env.run(&[
@@ -385,14 +402,16 @@ fn closed_stdout_ends_quietly() {
 }
 
 #[test]
-fn ties_are_ordered_by_path_then_passage() {
+fn ties_are_ordered_by_passage_number_then_path() {
     let env = Env::new();
-    for name in ["c", "a", "b"] {
-        env.write(
-            &format!("news/{name}.txt"),
-            "Same\n\nIdentical walrus text.\n\nIdentical walrus text.\n",
-        );
-    }
+    // The same paragraph, so the same score, first in c.txt and second in a.txt and b.txt.
+    let second = "Same\n\nAn opening line.\n\nIdentical walrus text.\n\nIdentical walrus text.\n";
+    env.write(
+        "news/c.txt",
+        "Same\n\nIdentical walrus text.\n\nA closing line.\n",
+    );
+    env.write("news/b.txt", second);
+    env.write("news/a.txt", second);
     env.run(&["index", "news", "--index", "ix"]).assert_code(0);
     let r = env.run(&[
         "--index",
@@ -402,13 +421,26 @@ fn ties_are_ordered_by_path_then_passage() {
         "--json",
         "--no-collapse",
     ]);
-    let paths: Vec<String> = r
+    let places: Vec<(String, u64)> = r
         .hits()
         .iter()
-        .map(|h| h["path"].as_str().unwrap_or("").to_string())
+        .map(|h| {
+            (
+                h["path"].as_str().unwrap_or("").to_string(),
+                h["passage_index"].as_u64().unwrap_or(99),
+            )
+        })
         .collect();
     // The repeated paragraph is stored once per file.
-    assert_eq!(paths, ["news/a.txt", "news/b.txt", "news/c.txt"]);
+    let want = [("news/c.txt", 0), ("news/a.txt", 1), ("news/b.txt", 1)];
+    let want: Vec<(String, u64)> = want.iter().map(|(p, i)| (p.to_string(), *i)).collect();
+    assert_eq!(places, want);
+    let scores: Vec<f64> = r
+        .hits()
+        .iter()
+        .map(|h| h["score"].as_f64().unwrap_or(0.0))
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
 }
 
 #[test]
@@ -650,6 +682,23 @@ fn near_duplicates_collapse_into_one_hit() {
         "--no-collapse",
     ]);
     assert_eq!(r.hits().len(), 4);
+    // With one hit asked for, a copy in a later run of equal scores (the second passage
+    // of d.txt, after the copies at passage 0) is read only because its sketch matches
+    // the kept hit's, and is still folded into it.
+    env.write("news/d.txt", format!("D\n\nAn opening line.\n\n{wire}\n"));
+    env.run(&["index", "news", "--index", "ix"]).assert_code(0);
+    let r = env.run(&["--index", "ix", "search", "coastal", "--json", "-n", "1"]);
+    r.assert_code(0);
+    let hits = r.hits();
+    assert_eq!(hits.len(), 1, "{}", r.stdout);
+    assert_eq!(hits[0]["path"], "news/a.txt");
+    let dups: Vec<&str> = hits[0]["duplicates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert_eq!(dups, ["news/b.txt", "news/c.txt", "news/d.txt"]);
 }
 
 #[test]

@@ -572,6 +572,7 @@ pub fn passage_docs(
         doc.add_u64(f.ordinal, docs.len() as u64);
         doc.add_u64(f.start, p.start as u64);
         doc.add_u64(f.end, p.end as u64);
+        doc.add_u64(f.sketch, crate::dedup::sketch(body));
         let mut speakers = Vec::new();
         let mut sources: Vec<String> = publisher.into_iter().cloned().collect();
         for q in &article.quotes {

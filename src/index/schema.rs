@@ -2,13 +2,13 @@
 //! was indexed (its fingerprint) so a second run can skip unchanged files.
 
 use tantivy::schema::{
-    DateOptions, FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing,
+    DateOptions, FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing,
     TextOptions,
 };
 
 /// Bump when the schema or what extraction stores changes: an index of another format
 /// is rebuilt (by `attache index`) or refused (by `attache search`).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Tokenizer of the searchable text fields: lowercasing plus English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -55,6 +55,9 @@ pub struct Fields {
     pub date_source: Field,
     /// Calendar values of the dates the passage mentions, as YYYY[-MM[-DD]] tokens.
     pub dates: Field,
+    /// Passage documents: a 64-bit sketch of the passage's word pairs (`dedup::sketch`),
+    /// a fast field only, so that search need not read a passage to rule out a copy.
+    pub sketch: Field,
     /// File documents: content fingerprint and the quick (size, mtime, metadata) stamp.
     pub fingerprint: Field,
     pub stamp: Field,
@@ -98,7 +101,14 @@ impl Fields {
         let title = sb.add_text_field("title", text(true));
         let body = sb.add_text_field("body", text(true));
         let quote = sb.add_text_field("quote", text(true));
-        let ordinal = sb.add_u64_field("ordinal", INDEXED | STORED | FAST);
+        // Numbers are filtered, never ranked by: indexed without fieldnorms.
+        let ordinal = sb.add_u64_field(
+            "ordinal",
+            NumericOptions::default()
+                .set_indexed()
+                .set_stored()
+                .set_fast(),
+        );
         let start = sb.add_u64_field("start", STORED);
         let end = sb.add_u64_field("end", STORED);
         let speaker = sb.add_text_field("speaker", name_words());
@@ -108,13 +118,14 @@ impl Fields {
         let quote_kind = sb.add_text_field("quote_kind", keyword().set_stored());
         let published = sb.add_date_field(
             "published",
-            DateOptions::from(INDEXED).set_fast().set_stored(),
+            DateOptions::default().set_indexed().set_fast().set_stored(),
         );
         let published_text = sb.add_text_field("published_text", keyword().set_stored());
         let date_source = sb.add_text_field("date_source", keyword().set_stored());
         let dates = sb.add_text_field("dates", keyword().set_stored());
         let fingerprint = sb.add_u64_field("fingerprint", STORED);
         let stamp = sb.add_u64_field("stamp", STORED | FAST);
+        let sketch = sb.add_u64_field("sketch", FAST);
         Fields {
             schema: sb.build(),
             kind,
@@ -136,6 +147,7 @@ impl Fields {
             dates,
             fingerprint,
             stamp,
+            sketch,
         }
     }
 
