@@ -2963,7 +2963,17 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             .and_then(|v| v.split_whitespace().next())
             .is_some_and(|v| v.ends_with("ing"))
             && before.trim_end().ends_with(',');
-        let subject = || sentence_subject(before.get(sentence_start_in(before)..)?);
+        // Not after a quotation: "“Trade must go on,” said Ana Petrova" names its speaker
+        // after the verb, and what follows is no reported clause.
+        let after_quote = before
+            .trim_end()
+            .ends_with(['”', '"', '’', '\'', '»', '“', '«']);
+        let subject = || {
+            if after_quote {
+                return None;
+            }
+            sentence_subject(before.get(sentence_start_in(before)..)?)
+        };
         let speaker = if participle {
             subject().or_else(|| walk_back(before))
         } else {
