@@ -29,53 +29,54 @@ pub const NEAR_DUPLICATE: f64 = 0.5;
 /// Agreeing places (of 16) from which two sketches are compared on their texts.
 pub const SKETCH_MIN_AGREEMENT: u32 = 5;
 
-/// Multipliers and offsets of the 16 hash functions of [`sketch`] (odd multipliers, so
-/// each function is a permutation of the 64-bit hashes).
-const SKETCH_MUL: [u64; 16] = [
-    0x9E37_79B9_7F4A_7C15,
-    0xBF58_476D_1CE4_E5B9,
-    0x94D0_49BB_1331_11EB,
-    0xD6E8_FEB8_6659_FD93,
-    0xA076_1D64_78BD_642F,
-    0xE703_7ED1_A0B4_28DB,
-    0x8EBC_6AF0_9C88_C6E3,
-    0x5899_65CC_7537_4CC3,
-    0x1D8E_4E27_C47D_124F,
-    0xC2B2_AE3D_27D4_EB4F,
-    0x1656_67B1_9E37_79F9,
-    0x27D4_EB2F_1656_67C5,
-    0xFF51_AFD7_ED55_8CCD,
-    0xC4CE_B9FE_1A85_EC53,
-    0x8538_ECB5_BD45_6EA3,
-    0xD1B5_4A32_D192_ED03,
+/// Multipliers and offsets of the 16 hash functions of [`sketch`]: 32-bit, so that the 16
+/// run side by side in vector registers (odd multipliers: each is a permutation).
+const SKETCH_MUL: [u32; 16] = [
+    0x9E37_79B9,
+    0x85EB_CA6B,
+    0xC2B2_AE35,
+    0x27D4_EB2F,
+    0x1656_67B1,
+    0xD3A2_646D,
+    0xFD70_46C5,
+    0xB55A_4F09,
+    0x7FEB_352D,
+    0x846C_A68B,
+    0x2C1B_3C6D,
+    0x297A_2D39,
+    0xE703_7ED1,
+    0x8EBC_6AF1,
+    0x5899_65CD,
+    0x1D8E_4E27,
 ];
-const SKETCH_ADD: [u64; 16] = [
-    0x2545_F491_4F6C_DD1D,
-    0x6C8E_9CF5_7093_2BD5,
-    0x1B87_3593_4D4B_9E2B,
-    0x85EB_CA6B_C2B2_AE35,
-    0x7FEB_352D_4B8A_D5A5,
-    0x3C6E_F372_FE94_F82B,
-    0xA54F_F53A_5F1D_36F1,
-    0x510E_527F_ADE6_82D1,
-    0x9B05_688C_2B3E_6C1F,
-    0x1F83_D9AB_FB41_BD6B,
-    0x5BE0_CD19_137E_2179,
-    0xCBBB_9D5D_C105_9ED8,
-    0x629A_292A_367C_D507,
-    0x9159_015A_3070_DD17,
-    0x152F_ECD8_F70E_5939,
-    0x6790_0B33_7A3A_D19D,
+const SKETCH_ADD: [u32; 16] = [
+    0x2545_F491,
+    0x6C8E_9CF5,
+    0x1B87_3593,
+    0x4F6C_DD1D,
+    0x7093_2BD5,
+    0x4D4B_9E2B,
+    0xC2B2_AE35,
+    0x3C6E_F372,
+    0xA54F_F53A,
+    0x510E_527F,
+    0x9B05_688C,
+    0x1F83_D9AB,
+    0x5BE0_CD19,
+    0xCBBB_9D5D,
+    0x629A_292A,
+    0x9159_015A,
 ];
 
 /// A 64-bit summary of the word pairs of `text` (the same pairs as [`shingles`]): for
 /// each of 16 hash functions, 4 bits of the smallest hash of any pair. Two texts agree
 /// in a place with probability J + (1 - J) / 16, J their Jaccard index.
 pub fn sketch(text: &str) -> u64 {
-    let mut mins = [u64::MAX; 16];
+    let mut mins = [u32::MAX; 16];
     let mut add = |pair: u64| {
-        for (m, (mul, add)) in mins.iter_mut().zip(SKETCH_MUL.iter().zip(SKETCH_ADD)) {
-            *m = (*m).min(pair.wrapping_mul(*mul).wrapping_add(add));
+        let x = (pair ^ (pair >> 32)) as u32;
+        for ((m, mul), add) in mins.iter_mut().zip(SKETCH_MUL).zip(SKETCH_ADD) {
+            *m = (*m).min(x.wrapping_mul(mul).wrapping_add(add));
         }
     };
     let mut prev: Option<u64> = None;
@@ -96,10 +97,10 @@ pub fn sketch(text: &str) -> u64 {
     {
         add(mix(h));
     }
-    // Bits 28..32 of each minimum: the high bits of a minimum are mostly zeros, the
+    // Bits 12..16 of each minimum: the high bits of a minimum are mostly zeros, the
     // middle ones are not.
     mins.iter()
-        .fold(0u64, |acc, m| (acc << 4) | ((m >> 28) & 0xF))
+        .fold(0u64, |acc, m| (acc << 4) | u64::from((m >> 12) & 0xF))
 }
 
 /// In how many of the 16 places two sketches agree.
@@ -119,8 +120,14 @@ pub fn may_be_copies(a: u64, b: u64) -> bool {
 /// A hash of a word, lowercased, without allocating.
 fn word_hash(word: &str) -> u64 {
     let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    for c in word.chars().flat_map(char::to_lowercase) {
-        h = (h ^ u64::from(c)).wrapping_mul(0x0000_0100_0000_01B3);
+    if word.is_ascii() {
+        for b in word.bytes() {
+            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            h = (h ^ u64::from(c)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
     }
     mix(h)
 }

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bump when the schema or what extraction stores changes: an index of another format
 /// is rebuilt (by `attache index`) or refused (by `attache search`).
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Tokenizer of the searchable text fields: lowercasing plus English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
