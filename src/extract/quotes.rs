@@ -4043,33 +4043,24 @@ mod tests {
                 "\"Wir bleiben dabei\"",
                 Some("Lena Vogt"),
             ),
-            Case {
-                kind: QuoteKind::Indirect,
-                ..direct(
-                    "English indirect speech",
-                    "Head\n\nThe spokesman said that the border would stay closed.",
-                    "the border would stay closed",
-                    Some("spokesman"),
-                )
-            },
-            Case {
-                kind: QuoteKind::Indirect,
-                ..direct(
-                    "German indirect speech",
-                    "Kopf\n\nDer Minister sagte, dass die Gespräche fortgesetzt würden.",
-                    "die Gespräche fortgesetzt würden",
-                    Some("Minister"),
-                )
-            },
-            Case {
-                kind: QuoteKind::Indirect,
-                ..direct(
-                    "Russian indirect speech",
-                    "Заголовок\n\nМинистр заявил, что переговоры продолжатся в мае.",
-                    "переговоры продолжатся в мае",
-                    Some("Министр"),
-                )
-            },
+            indirect(
+                "English indirect speech",
+                "Head\n\nThe spokesman said that the border would stay closed.",
+                "the border would stay closed",
+                Some("spokesman"),
+            ),
+            indirect(
+                "German indirect speech",
+                "Kopf\n\nDer Minister sagte, dass die Gespräche fortgesetzt würden.",
+                "die Gespräche fortgesetzt würden",
+                Some("Minister"),
+            ),
+            indirect(
+                "Russian indirect speech",
+                "Заголовок\n\nМинистр заявил, что переговоры продолжатся в мае.",
+                "переговоры продолжатся в мае",
+                Some("Министр"),
+            ),
         ]
     }
 
