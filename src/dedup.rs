@@ -19,8 +19,6 @@
 
 use std::collections::HashSet;
 
-use xxhash_rust::xxh3::xxh3_64;
-
 use crate::search::{Hit, Place};
 
 /// Jaccard index of word-pair sets at or above which two passages are one.
@@ -68,17 +66,27 @@ const SKETCH_ADD: [u32; 16] = [
     0x9159_015A,
 ];
 
-/// A 64-bit summary of the word pairs of `text` (the same pairs as [`shingles`]): for
-/// each of 16 hash functions, 4 bits of the smallest hash of any pair. Two texts agree
-/// in a place with probability J + (1 - J) / 16, J their Jaccard index.
+/// A 64-bit summary of the word pairs of `text` (those of [`pair_hashes`]): for each of
+/// 16 hash functions, 4 bits of the smallest hash of any pair. Two texts agree in a place
+/// with probability J + (1 - J) / 16, J their Jaccard index.
 pub fn sketch(text: &str) -> u64 {
     let mut mins = [u32::MAX; 16];
-    let mut add = |pair: u64| {
+    pair_hashes(text, |pair| {
         let x = (pair ^ (pair >> 32)) as u32;
         for ((m, mul), add) in mins.iter_mut().zip(SKETCH_MUL).zip(SKETCH_ADD) {
             *m = (*m).min(x.wrapping_mul(mul).wrapping_add(add));
         }
-    };
+    });
+    // Bits 12..16 of each minimum: the high bits of a minimum are mostly zeros, the
+    // middle ones are not.
+    mins.iter()
+        .fold(0u64, |acc, m| (acc << 4) | u64::from((m >> 12) & 0xF))
+}
+
+/// Calls `each` with the hash of every pair of adjacent words of `text` (words split at
+/// what is not alphanumeric, lowercased), or of its one word when it has only one. The
+/// word pairs of the near-duplicate test, for both [`shingles`] and [`sketch`].
+fn pair_hashes(text: &str, mut each: impl FnMut(u64)) {
     let mut prev: Option<u64> = None;
     let mut pairs = 0usize;
     for word in text.split(|c: char| !c.is_alphanumeric()) {
@@ -87,7 +95,7 @@ pub fn sketch(text: &str) -> u64 {
         }
         let h = word_hash(word);
         if let Some(p) = prev {
-            add(mix(p.rotate_left(23) ^ h));
+            each(mix(p.rotate_left(23) ^ h));
             pairs += 1;
         }
         prev = Some(h);
@@ -95,12 +103,8 @@ pub fn sketch(text: &str) -> u64 {
     if pairs == 0
         && let Some(h) = prev
     {
-        add(mix(h));
+        each(mix(h));
     }
-    // Bits 12..16 of each minimum: the high bits of a minimum are mostly zeros, the
-    // middle ones are not.
-    mins.iter()
-        .fold(0u64, |acc, m| (acc << 4) | u64::from((m >> 12) & 0xF))
 }
 
 /// In how many of the 16 places two sketches agree.
@@ -142,18 +146,11 @@ fn mix(mut x: u64) -> u64 {
 /// Hashes of the lowercased adjacent word pairs of `text` (single words when it has
 /// only one).
 pub fn shingles(text: &str) -> HashSet<u64> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    if words.len() == 1 {
-        return std::iter::once(xxh3_64(words[0].as_bytes())).collect();
-    }
-    words
-        .windows(2)
-        .map(|w| xxh3_64(format!("{} {}", w[0], w[1]).as_bytes()))
-        .collect()
+    let mut out = HashSet::new();
+    pair_hashes(text, |h| {
+        out.insert(h);
+    });
+    out
 }
 
 /// Jaccard index of two shingle sets (1.0 for two empty ones).

@@ -372,14 +372,15 @@ impl Searcher {
             vec![None; searcher.segment_readers().len()];
         let mut cands = Vec::with_capacity(top.len());
         for &(score, addr) in &top {
-            let slot = &mut columns[addr.segment_ord as usize];
-            if slot.is_none() {
-                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-                let ordinal = fast.u64(f.schema.get_field_name(f.ordinal)).map_err(fail)?;
-                let sketch = fast.u64(f.schema.get_field_name(f.sketch)).map_err(fail)?;
-                *slot = Some((ordinal, sketch));
-            }
-            let (ordinal, sketch) = slot.as_ref().expect("opened above");
+            let (ordinal, sketch) = match &mut columns[addr.segment_ord as usize] {
+                Some(opened) => &*opened,
+                slot => {
+                    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    let ordinal = fast.u64(f.schema.get_field_name(f.ordinal)).map_err(fail)?;
+                    let sketch = fast.u64(f.schema.get_field_name(f.sketch)).map_err(fail)?;
+                    &*slot.insert((ordinal, sketch))
+                }
+            };
             cands.push(Candidate {
                 score,
                 addr,

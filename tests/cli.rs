@@ -635,6 +635,16 @@ fn title_words_add_to_the_score_but_do_not_match_alone() {
     );
 }
 
+/// The paths a JSON hit lists as its near-duplicates, in order.
+fn duplicate_paths(hit: &serde_json::Value) -> Vec<&str> {
+    hit["duplicates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["path"].as_str())
+        .collect()
+}
+
 #[test]
 fn near_duplicates_collapse_into_one_hit() {
     let env = Env::new();
@@ -658,12 +668,7 @@ fn near_duplicates_collapse_into_one_hit() {
     assert_eq!(hits.len(), 2, "{}", r.stdout);
     // The short paragraph ranks first; the wire copy in a.txt carries the others.
     assert_eq!(hits[0]["passage_index"], 1);
-    let dups: Vec<&str> = hits[1]["duplicates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d["path"].as_str())
-        .collect();
+    let dups = duplicate_paths(&hits[1]);
     assert_eq!(hits[1]["path"], "news/a.txt");
     assert_eq!(dups, ["news/b.txt", "news/c.txt"]);
     let r = env.run(&["--index", "ix", "search", "walrus"]);
@@ -692,12 +697,7 @@ fn near_duplicates_collapse_into_one_hit() {
     let hits = r.hits();
     assert_eq!(hits.len(), 1, "{}", r.stdout);
     assert_eq!(hits[0]["path"], "news/a.txt");
-    let dups: Vec<&str> = hits[0]["duplicates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d["path"].as_str())
-        .collect();
+    let dups = duplicate_paths(&hits[0]);
     assert_eq!(dups, ["news/b.txt", "news/c.txt", "news/d.txt"]);
 }
 

@@ -93,10 +93,10 @@ pub fn find_quotes_with(text: &str, names: &NameIndex) -> Vec<Quote> {
             continue;
         }
         // A transcript quoted whole: its lines are the statements, not the whole.
+        // (`transcript` is in text order.)
         let lines = transcript
-            .iter()
-            .filter(|q| span.start < q.start && q.start < span.end)
-            .count();
+            .partition_point(|q| q.start < span.end)
+            .saturating_sub(transcript.partition_point(|q| q.start <= span.start));
         if lines >= 2 {
             continue;
         }
@@ -2956,18 +2956,19 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
     }
     for m in INDIRECT_BARE.find_iter(text) {
         let before = context_before(text, m.start(), 200);
+        let verb = text.get(m.start()..m.end()).unwrap_or("");
         // "Trump revised his plan, promising to …": a participle after a comma says what
         // the subject of the sentence did, not the noun right before it.
-        let participle = text
-            .get(m.start()..m.end())
-            .and_then(|v| v.split_whitespace().next())
+        let participle = verb
+            .split_whitespace()
+            .next()
             .is_some_and(|v| v.ends_with("ing"))
             && before.trim_end().ends_with(',');
         // Not after a quotation: "“Trade must go on,” said Ana Petrova" names its speaker
         // after the verb, and what follows is no reported clause.
         let after_quote = before
             .trim_end()
-            .ends_with(['”', '"', '’', '\'', '»', '“', '«']);
+            .ends_with(|c: char| is_quote_char(c) || c == '\'');
         let subject = || {
             if after_quote {
                 return None;
@@ -2984,7 +2985,6 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         };
         let rest = text.get(m.end()..).unwrap_or("");
         // "agreed to clean up the mines" reports an intention; "said to be" does not.
-        let verb = text.get(m.start()..m.end()).unwrap_or("");
         let intends = verb.split_whitespace().any(|w| INTENT_VERBS.contains(&w));
         if !rest.chars().next().is_some_and(char::is_alphabetic)
             || (rest.starts_with("to ") && !intends)

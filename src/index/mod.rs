@@ -183,8 +183,8 @@ impl Store {
     /// Takes the writer lock. `threads` worker threads share `heap` bytes (at least 15 MB
     /// each; fewer threads are used when the heap is too small for all of them).
     pub fn writer(&self, threads: usize, heap: usize) -> Result<IndexWriter> {
-        let threads = threads.clamp(1, 8).min((heap / 15_000_000).max(1));
-        let heap = heap.max(15_000_000 * threads);
+        let threads = threads.clamp(1, 8).min((heap / MIN_HEAP_PER_THREAD).max(1));
+        let heap = heap.max(MIN_HEAP_PER_THREAD * threads);
         self.index
             .writer_with_num_threads(threads, heap)
             .map_err(|e| match e {
@@ -229,7 +229,7 @@ impl Store {
     pub fn collect_after_run(&self) {
         if let Ok(writer) = self
             .index
-            .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+            .writer_with_num_threads::<TantivyDocument>(1, MIN_HEAP_PER_THREAD)
         {
             let _ = writer.garbage_collect_files().wait();
         }
@@ -308,6 +308,9 @@ impl Store {
             .and_then(|v| v.as_u64())
     }
 }
+
+/// The least writer memory tantivy accepts per indexing thread.
+const MIN_HEAP_PER_THREAD: usize = 15_000_000;
 
 /// Name of the note a writer leaves beside the lock: who holds it.
 pub const WRITER_NOTE: &str = "attache-writer.pid";
