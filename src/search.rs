@@ -320,6 +320,16 @@ impl Searcher {
             let tied_past_cut =
                 top.len() == fetch && top.len() > n && top[n - 1].0 == top[fetch - 1].0;
             if !tied_past_cut {
+                // Past `n`, a group of equal scores cut by the limit holds whichever of its
+                // documents came first in segment order: leave it out, so that the same
+                // folder indexed twice gives the same candidates.
+                let mut top = top;
+                if top.len() == fetch
+                    && let Some(&(last, _)) = top.last()
+                {
+                    let keep = top.partition_point(|&(s, _)| s > last).max(n);
+                    top.truncate(keep);
+                }
                 return Ok(top);
             }
             fetch = fetch.saturating_mul(4);
