@@ -1322,6 +1322,8 @@ fn subject_at_start(sentence: &str) -> Option<String> {
     let words = words_of(head_bytes(sentence.trim_start(), 240));
     let mut picked: Vec<&str> = Vec::new();
     let mut verb_follows = false;
+    // How many words were picked when the first comma came.
+    let mut first_comma: Option<usize> = None;
     for (k, &(w, boundary)) in words.iter().enumerate() {
         let lower = w.to_lowercase();
         if k == 0 && is_pronoun(w) {
@@ -1366,6 +1368,14 @@ fn subject_at_start(sentence: &str) -> Option<String> {
                 && !is_function_word(&lower))
             || (next_upper && !is_function_word(&lower));
         if !ok {
+            if let Some(c) = first_comma
+                && verb_after_apposition(&words, k)
+            {
+                // "Wolfgang Hürter, Aufsichtsrat von SWB, nennt …": the name before it.
+                picked.truncate(c);
+                verb_follows = true;
+                break;
+            }
             // "Sanders made …": a lower-case content word after the subject is its verb.
             verb_follows = !picked.is_empty()
                 && w.chars().next().is_some_and(char::is_lowercase)
@@ -1374,15 +1384,71 @@ fn subject_at_start(sentence: &str) -> Option<String> {
             break;
         }
         picked.push(w);
+        if boundary == COMMA && first_comma.is_none() {
+            first_comma = Some(picked.len());
+        }
         // An apposition ("Der Minister, Max Muster, sagte") continues after a comma.
-        if boundary == STOP || (boundary == COMMA && !next_upper) {
+        if boundary == STOP {
+            break;
+        }
+        if boundary == COMMA && !next_upper {
+            // The comma closes an apposition ("Der Minister, Max Muster, sagte") or opens a
+            // clause that another comma closes before the verb ("Klose, der … sah, nannte").
+            if first_comma == Some(picked.len()) {
+                verb_follows = verb_after_apposition(&words, k + 1);
+            } else {
+                verb_follows = words
+                    .get(k + 1)
+                    .is_some_and(|&(n, _)| is_finite_verb_word(n));
+            }
             break;
         }
     }
     if !verb_follows {
         return None;
     }
+    // Of a name and its apposition the name alone: "Der Sprecher, Max Muster," gives "Max
+    // Muster", "Max Muster, Sprecher der Partei," gives "Max Muster".
+    if let Some(c) = first_comma
+        && c < picked.len()
+    {
+        let (role, name) = picked.split_at(c);
+        let name_only = name.len() <= 4
+            && name
+                .iter()
+                .all(|w| starts_upper(w) && !is_determiner(&w.to_lowercase()));
+        return finish_phrase(if name_only { name } else { role }.to_vec());
+    }
     finish_phrase(picked)
+}
+
+/// Whether, from the word at `from` inside a comma-delimited apposition or clause, another
+/// comma closes it within a few words and a verb follows: "…, der wegen Fouls Gelb sah,
+/// nannte …", "…, Aufsichtsrat von SWB, nennt …".
+fn verb_after_apposition(words: &[(&str, u8)], from: usize) -> bool {
+    for j in from..words.len().min(from + 16) {
+        match words[j].1 {
+            STOP => return false,
+            COMMA => {
+                return words
+                    .get(j + 1)
+                    .is_some_and(|&(n, _)| is_finite_verb_word(n));
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A lower-case word that can be a finite verb: not a function word, preposition or
+/// article ("nannte", "nennt", "sagte", "said").
+fn is_finite_verb_word(w: &str) -> bool {
+    let lower = w.to_lowercase();
+    w.starts_with(char::is_lowercase)
+        && !is_function_word(&lower)
+        && !is_preposition(&lower)
+        && !is_determiner(&lower)
+        && !is_connector(&lower)
 }
 
 /// The subject of a German main clause whose first place holds something else: an object
@@ -3007,6 +3073,15 @@ fn sentence_start_in(s: &str) -> usize {
     from + (rest.len() - rest.trim_start().len())
 }
 
+/// The name before an apposition that ends right before a verb: "Mara Olsen, an economist
+/// at the Harbour Institute, said …" gives "Mara Olsen" (see `apposed_name`).
+fn apposed_subject(before: &str) -> Option<String> {
+    if !before.trim_end().ends_with(',') {
+        return None;
+    }
+    apposed_name(before.get(sentence_start_in(before)..)?)
+}
+
 /// Finds indirect-speech contents that do not overlap the direct quotes in `direct`.
 fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) -> Vec<Quote> {
     let mut found: Vec<Quote> = Vec::new();
@@ -3019,7 +3094,9 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             walk_forward(after_verb.get(first_space..)?)
         };
         let before = context_before(text, m.start(), 200);
-        let speaker = walk_back(before).or_else(speaker_after);
+        let speaker = apposed_subject(before)
+            .or_else(|| walk_back(before))
+            .or_else(speaker_after);
         if let Some(q) = indirect_at(text, m.end(), speaker) {
             found.push(q);
         }
@@ -3048,7 +3125,9 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         let speaker = if participle {
             subject().or_else(|| walk_back(before))
         } else {
-            walk_back(before).or_else(subject)
+            apposed_subject(before)
+                .or_else(|| walk_back(before))
+                .or_else(subject)
         };
         let Some(speaker) = speaker else {
             continue;
@@ -4108,6 +4187,34 @@ mod tests {
                  Plan sei „ein teurer Irrweg“.",
                 "„ein teurer Irrweg“",
                 Some("Redakteurin Mara Keil"),
+            ),
+            direct(
+                "German: a name with an apposition holding a preposition",
+                "Kopf\n\nLena Vogt, Vorsitzende von Hafen e.V., nennt den Beschluss einen \
+                 „schweren Fehler für die Stadt“.",
+                "„schweren Fehler für die Stadt“",
+                Some("Lena Vogt"),
+            ),
+            direct(
+                "German: a role, then the name in apposition",
+                "Kopf\n\nDer Sprecher der Werft, Tobias Renn, wies die Vorwürfe als „frei \
+                 erfunden“ zurück.",
+                "„frei erfunden“",
+                Some("Tobias Renn"),
+            ),
+            direct(
+                "German: a relative clause between subject and verb",
+                "Kopf\n\nJana Roth, die den Ausschuss seit Mai leitet, nannte den Bericht \
+                 „lückenhaft und verspätet“.",
+                "„lückenhaft und verspätet“",
+                Some("Jana Roth"),
+            ),
+            indirect(
+                "an apposition with a preposition before said",
+                "Head\n\nMara Olsen, an economist at the Harbour Institute, said the tariffs \
+                 would hurt exporters.",
+                "the tariffs would hurt exporters",
+                Some("Mara Olsen"),
             ),
             direct(
                 "German: a prepositional phrase in first place",
