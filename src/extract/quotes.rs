@@ -112,12 +112,20 @@ pub fn find_quotes_with(text: &str, names: &NameIndex) -> Vec<Quote> {
         if attr.speaker.is_none() && !phrase {
             // A quote with no attribution of its own usually continues the previous speaker
             // (next sentence or next paragraph of the same statement).
-            if let Some((prev_end, prev)) = &last_speaker
-                && span.start.saturating_sub(*prev_end) < 1200
-            {
+            // A sentence about someone between a quote of another paragraph and this one
+            // names this one's speaker instead.
+            let continues = last_speaker.as_ref().and_then(|(prev_end, prev)| {
+                let gap = text.get(*prev_end..span.start)?;
+                (gap.len() < 1200).then_some((gap.contains('\n'), prev))
+            });
+            let subject = match continues {
+                Some((false, _)) => None,
+                _ => previous_sentence_subject(text, span.start, span.end),
+            };
+            if let Some(sp) = subject {
+                attr.speaker = Some(sp);
+            } else if let Some((_, prev)) = continues {
                 attr = prev.clone();
-            } else {
-                attr.speaker = previous_sentence_subject(text, span.start, span.end);
             }
         }
         if attr.speaker.is_some() {
@@ -940,8 +948,12 @@ fn attribute_raw(text: &str, span: &Span) -> Attribution {
         return a;
     }
     // Headline style "Rush Limbaugh: … ‘Reeks of Fear.’".
-    if let Some(c) = HEAD_COLON.captures(context_before(text, start, CONTEXT))
+    let head = context_before(text, start, CONTEXT);
+    if let Some(c) = HEAD_COLON.captures(head)
         && let Some(g) = c.get(1)
+        && head
+            .get(c.get(0).map_or(0, |m| m.end())..)
+            .is_some_and(|rest| first_sentence_end(rest).is_none())
     {
         return Attribution {
             speaker: Some(g.as_str().to_string()),
@@ -970,7 +982,9 @@ fn attribute_raw(text: &str, span: &Span) -> Attribution {
     // A quote embedded in a sentence belongs to the sentence's subject; in German it may
     // follow the verb ("In dem Verfahren sieht Osterloh einen „…“").
     let german_inverted = if continental_marks(text, start) {
-        fuer_view_holder(before).or_else(|| german_inverted_subject(before))
+        fuer_view_holder(before)
+            .or_else(|| wie_clause_subject(before))
+            .or_else(|| german_inverted_subject(before))
     } else {
         None
     };
@@ -1008,6 +1022,19 @@ fn fuer_view_holder(sentence: &str) -> Option<String> {
     walk_forward(&np.join(" "))
 }
 
+/// The subject of an opening German "Wie X <verb>," clause: "Wie der Richter ausführte,
+/// hätte es „…“ gegeben" (any verb; the comma must close the clause).
+fn wie_clause_subject(sentence: &str) -> Option<String> {
+    let rest = sentence.trim_start().strip_prefix("Wie ")?;
+    let clause = rest.split(", ").find(|part| {
+        part.split_whitespace()
+            .last()
+            .is_some_and(is_finite_verb_word)
+    });
+    clause?;
+    subject_at_start(rest).filter(|sp| !is_object_phrase(sp))
+}
+
 /// The subject of the sentence before a German quote that is a sentence of its own: "Khan
 /// verurteilte die Haltung der Regierung. „Diese Regierung …“" For quotes that neither have
 /// an attribution nor continue a speaker's statement.
@@ -1019,6 +1046,11 @@ fn previous_sentence_subject(text: &str, start: usize, end: usize) -> Option<Str
         return None;
     }
     let prev = previous_sentence(text, start)?;
+    // "Europapolitik: Die SPD will …": a label before a colon is no subject.
+    let prev = match prev.split_once(": ") {
+        Some((label, rest)) if label.split_whitespace().count() <= 3 => rest,
+        _ => prev,
+    };
     german_inverted_subject(prev)
         .or_else(|| sentence_subject(prev))
         .filter(|sp| !is_pronoun(sp) && starts_upper(sp) && plausible_speaker(sp))
@@ -1743,6 +1775,22 @@ fn attribute_before(before: &str) -> Option<Attribution> {
                 outlet,
             });
         }
+        // German active: "Die Agentur zitiert dazu Néstor Kirchner mit folgenden Worten:"
+        // quotes its object.
+        if matches!(verb.as_str(), "zitiert" | "zitierte")
+            && let Some(sp) = quoted_object(tail)
+        {
+            // The subject that quotes is the outlet when it is one ("Der Spiegel zitiert").
+            let outlet = outlet.or_else(|| {
+                walk_back(head)
+                    .filter(|o| looks_like_outlet(o, None))
+                    .map(|o| strip_article(&o).to_string())
+            });
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet,
+            });
+        }
         // German passive: "Watzke wird auf der Website wie folgt zitiert:", "Der
         // Fraktionschef, Volker Ratzmann, wird von der „Netzeitung“ mit den Worten zitiert:".
         if verb.as_str() == "zitiert"
@@ -1882,6 +1930,23 @@ fn quoted_subject(head: &str) -> Option<String> {
     walk_forward(after)
         .filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
         .or_else(|| walk_back(head.get(..k.0)?.trim_end().trim_end_matches(',')))
+}
+
+/// The person an active German "zitiert" quotes: the phrase after the verb (and after
+/// "dazu", "ihn" is no name) when "mit … Worten" or "wie folgt" follows it.
+fn quoted_object(tail: &str) -> Option<String> {
+    let tail = tail.trim_start();
+    let tail = tail.strip_prefix("dazu ").unwrap_or(tail);
+    let cue = [
+        "mit den Worten",
+        "mit folgenden Worten",
+        "mit diesen Worten",
+        "wie folgt",
+    ]
+    .iter()
+    .filter_map(|c| tail.find(c))
+    .min()?;
+    walk_forward(tail.get(..cue)?).filter(|sp| !is_pronoun_object(sp) && !is_pronoun(sp))
 }
 
 /// "according to X", "laut X", "по словам X", "X zufolge" anywhere in `s`.
@@ -4215,6 +4280,27 @@ mod tests {
                  would hurt exporters.",
                 "the tariffs would hurt exporters",
                 Some("Mara Olsen"),
+            ),
+            direct(
+                "German: Wie X darlegte, … with any verb",
+                "Kopf\n\nWie die Ärztin Hanna Wolff darlegte, seien die Befunde „eindeutig und \
+                 alarmierend“ gewesen.",
+                "„eindeutig und alarmierend“",
+                Some("Hanna Wolff"),
+            ),
+            direct(
+                "German: X zitiert Y mit den Worten quotes Y",
+                "Kopf\n\nDie Nordküste zitiert den Kapitän Ole Brandt mit den Worten: „Wir \
+                 fahren erst wieder, wenn das Eis weg ist.“",
+                "„Wir fahren erst wieder, wenn das Eis weg ist.“",
+                Some("Kapitän Ole Brandt"),
+            ),
+            direct(
+                "German: a label before a colon is not the next quote's speaker",
+                "Kopf\n\nVerkehr: Die Partei will den Tunnel nicht bauen. „Der Tunnel ist zu \
+                 teuer und kommt zu spät.“",
+                "„Der Tunnel ist zu teuer und kommt zu spät.“",
+                Some("Die Partei"),
             ),
             direct(
                 "German: a prepositional phrase in first place",
