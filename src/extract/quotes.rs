@@ -632,9 +632,22 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
             .is_some_and(|c| c.is_uppercase() || c.is_numeric())
     });
     (words.len() <= 4 && (all_caps || after_name_noun(text, start, inner)))
+        || (words.len() >= 2 && after_german_definite_article(text, start, inner))
         || TITLE_CUE.is_match(context_before(text, start, 40))
         || named_after(text, end)
         || (continental_marks(text, start) && foreign_phrase(text, start, &words))
+}
+
+/// A capitalised phrase in low-9 marks right after a German definite article names a thing
+/// ("der „Sacharow-Preis für geistige Freiheit“", "die „Woche des verbotenen Buches“"); a
+/// quoted fragment of speech more often follows an indefinite article or a verb.
+fn after_german_definite_article(text: &str, start: usize, inner: &str) -> bool {
+    text.get(start..).is_some_and(|t| t.starts_with('„'))
+        && starts_upper(inner)
+        && context_before(text, start, 12)
+            .strip_suffix(' ')
+            .and_then(|b| b.split_whitespace().next_back())
+            .is_some_and(|w| matches!(w, "der" | "die" | "das" | "dem" | "den" | "des"))
 }
 
 /// What follows a phrase shows it is a name or a term: an abbreviation in parentheses
@@ -4516,6 +4529,10 @@ mod tests {
             (
                 "an English name inside a German sentence",
                 "Kopf\n\nDer Vertreter im „Council of Northern Ports“ sprach mit dem Minister über die Lage.",
+            ),
+            (
+                "a capitalised phrase after a definite article",
+                "Kopf\n\nDie Stadt erhielt gestern den „Preis für saubere Häfen“ und feierte den ganzen Abend.",
             ),
             (
                 "a Latin term inside a German sentence",
