@@ -631,11 +631,29 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
             .find(|c| c.is_alphanumeric())
             .is_some_and(|c| c.is_uppercase() || c.is_numeric())
     });
-    (words.len() <= 4 && (all_caps || after_name_noun(text, start, inner)))
+    (words.len() <= 4
+        && (all_caps || after_name_noun(text, start, inner))
+        && !german_opinion_word(text, start))
         || (words.len() >= 2 && after_german_definite_article(text, start, inner))
         || TITLE_CUE.is_match(context_before(text, start, 40))
         || named_after(text, end)
         || (continental_marks(text, start) && foreign_phrase(text, start, &words))
+}
+
+/// A German noun in low-9 marks that a verb of judgement puts in someone's mouth: "nannte
+/// dies einen „Militärputsch“", "wies das als „Unverschämtheit“ zurück", "sprach von
+/// „Panikverkäufen“". Capitalised like a name, but a word someone chose.
+fn german_opinion_word(text: &str, start: usize) -> bool {
+    if !text.get(start..).is_some_and(|t| t.starts_with('„')) {
+        return false;
+    }
+    let before = context_before(text, start, 200);
+    let sentence = before.get(sentence_start_in(before)..).unwrap_or("");
+    before
+        .strip_suffix(' ')
+        .and_then(|b| b.split_whitespace().next_back())
+        .is_some_and(|w| matches!(w, "als" | "ein" | "eine" | "einen" | "einer" | "von"))
+        && OPINION_CUE.is_match(sentence)
 }
 
 /// A capitalised phrase in low-9 marks right after a German definite article names a thing
@@ -774,7 +792,7 @@ static SPEECH_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
 /// "bezeichnete den Plan als „…“", "sprach von einer „…“", "called it a “…”".
 static OPINION_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
     WordRegex::new(
-        r"(?x)(?:begrüßt\w*|lobt\w*|wertet\w*|verurteilt\w*|kritisiert\w*|bezeichne\w*
+        r"(?x)\b(?:begrüßt\w*|lobt\w*|wertet\w*|verurteilt\w*|kritisiert\w*|bezeichne\w*
         |nennt|nannte\w*|spricht|sprach\w*|warf|wirft|vorgeworfen|beklagt\w*|befürchte\w*|hofft\w*
         |dubbed|dubs|termed|terms|label(?:l)?ed|branded|brands|calls?|called|describ\w+|hailed
         |condemned|denounced|praised|criticized|criticised|accused|slammed|blasted)\b",
@@ -4314,6 +4332,19 @@ mod tests {
                  teuer und kommt zu spät.“",
                 "„Der Tunnel ist zu teuer und kommt zu spät.“",
                 Some("Die Partei"),
+            ),
+            direct(
+                "German: a single noun a verb of judgement puts in someone's mouth",
+                "Kopf\n\nDie Senatorin nannte den Entwurf einen „Etikettenschwindel“. Der \
+                 Ausschuss tagt morgen.",
+                "„Etikettenschwindel“",
+                Some("Senatorin"),
+            ),
+            direct(
+                "an English phrase after an opinion verb",
+                "Head\n\nThe mayor dubbed the new bridge a “monument to waste” on Friday.",
+                "“monument to waste”",
+                Some("mayor"),
             ),
             direct(
                 "German: a prepositional phrase in first place",
