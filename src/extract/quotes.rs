@@ -660,12 +660,25 @@ fn german_opinion_word(text: &str, start: usize) -> bool {
 /// ("der „Sacharow-Preis für geistige Freiheit“", "die „Woche des verbotenen Buches“"); a
 /// quoted fragment of speech more often follows an indefinite article or a verb.
 fn after_german_definite_article(text: &str, start: usize, inner: &str) -> bool {
+    let is_article = |w: &str| matches!(w, "der" | "die" | "das" | "dem" | "den" | "des");
+    let before = context_before(text, start, 40);
+    let mut last = before
+        .strip_suffix(' ')
+        .unwrap_or("")
+        .split_whitespace()
+        .rev();
     text.get(start..).is_some_and(|t| t.starts_with('„'))
         && starts_upper(inner)
-        && context_before(text, start, 12)
-            .strip_suffix(' ')
-            .and_then(|b| b.split_whitespace().next_back())
-            .is_some_and(|w| matches!(w, "der" | "die" | "das" | "dem" | "den" | "des"))
+        && match (last.next(), last.next()) {
+            (Some(w), _) if is_article(w) => true,
+            // "die regierende „Front …“": one adjective between.
+            (Some(adj), Some(w)) => {
+                is_article(&w.to_lowercase())
+                    && adj.starts_with(char::is_lowercase)
+                    && is_adjective_like(adj)
+            }
+            _ => false,
+        }
 }
 
 /// What follows a phrase shows it is a name or a term: an abbreviation in parentheses
@@ -832,7 +845,7 @@ static ACCORDING: LazyLock<WordRegex> = LazyLock::new(|| {
 /// A German sentence naming a document or place as the source: "In dem Schreiben heißt
 /// es", "Auf der Homepage hieß es".
 static PLACE_HEISST_ES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:In|Im|Auf|Aus)\s+([^,.:;]{3,80}?)\s+(?:heißt|hieß|heisst|hiess)\s+es\b")
+    Regex::new(r"^(?:In|Im|Auf|Aus)\s+([^.:;]{3,160}?)\s+(?:(?:heißt|hieß|heisst|hiess)\s+es|fand\s+sich|findet\s+sich|steht|stand)\b")
         .expect("valid heißt-es regex")
 });
 
@@ -1395,10 +1408,13 @@ fn subject_at_start(sentence: &str) -> Option<String> {
         // "Das ist …" opens no subject, but "Das Gericht machte klar" does: an article
         // before a capitalised noun is a determiner, not a pronoun.
         let next_upper = words.get(k + 1).is_some_and(|(n, _)| starts_upper(n));
+        // "Das auswärtige Amt rät": an adjective between article and noun.
+        let adjective_noun = words.get(k + 1).is_some_and(|(n, _)| is_adjective_like(n))
+            && words.get(k + 2).is_some_and(|(n, _)| starts_upper(n));
         if k == 0
             && starts_upper(w)
             && is_capitalized_stopword(w)
-            && !(is_determiner(&lower) && next_upper && boundary == 0)
+            && !(is_determiner(&lower) && (next_upper || adjective_noun) && boundary == 0)
         {
             return None;
         }
@@ -1489,18 +1505,36 @@ fn subject_at_start(sentence: &str) -> Option<String> {
 /// comma closes it within a few words and a verb follows: "…, der wegen Fouls Gelb sah,
 /// nannte …", "…, Aufsichtsrat von SWB, nennt …".
 fn verb_after_apposition(words: &[(&str, u8)], from: usize) -> bool {
-    for j in from..words.len().min(from + 16) {
+    let mut clauses = 0;
+    for j in from..words.len().min(from + 24) {
         match words[j].1 {
             STOP => return false,
             COMMA => {
-                return words
-                    .get(j + 1)
-                    .is_some_and(|&(n, _)| is_finite_verb_word(n));
+                let Some(&(next, _)) = words.get(j + 1) else {
+                    return false;
+                };
+                if is_finite_verb_word(next) {
+                    return true;
+                }
+                // "Khan, eines der Mitglieder, die den Brief unterschrieben, verurteilte":
+                // a relative clause may follow the apposition.
+                clauses += 1;
+                if clauses > 1 || !is_relative_pronoun(next) {
+                    return false;
+                }
             }
             _ => {}
         }
     }
     false
+}
+
+/// Words that open a relative clause: "der", "die", "who", "which"…
+fn is_relative_pronoun(w: &str) -> bool {
+    matches!(
+        w,
+        "der" | "die" | "das" | "den" | "dem" | "deren" | "dessen" | "who" | "which" | "whose"
+    )
 }
 
 /// A lower-case word that can be a finite verb: not a function word, preposition or
@@ -4347,6 +4381,27 @@ mod tests {
                 Some("mayor"),
             ),
             direct(
+                "German: an apposition and a relative clause before the verb",
+                "Kopf\n\nOle Brandt, einer der Kapitäne, die den Aufruf unterschrieben, lehnte \
+                 die Pläne ab. „Wir lassen uns den Hafen nicht nehmen, auch nicht für Geld.“",
+                "„Wir lassen uns den Hafen nicht nehmen, auch nicht für Geld.“",
+                Some("Ole Brandt"),
+            ),
+            direct(
+                "German: an adjective between article and noun opens a subject",
+                "Kopf\n\nDas zuständige Ministerium empfiehlt, „alle Fahrten auf der Elbe zu \
+                 verschieben“.",
+                "„alle Fahrten auf der Elbe zu verschieben“",
+                Some("Das zuständige Ministerium"),
+            ),
+            direct(
+                "German: In X fand sich … names the document",
+                "Kopf\n\nIn dem Rundschreiben fand sich dazu der Satz „Die Werft bleibt bis \
+                 Ende Mai geschlossen“.",
+                "„Die Werft bleibt bis Ende Mai geschlossen“",
+                Some("Rundschreiben"),
+            ),
+            direct(
                 "German: a prepositional phrase in first place",
                 "Kopf\n\nIn seiner Radioansprache begründete der Präsident Emil Hartung seine \
                  Entscheidung: „Wir dürfen nicht länger warten.“",
@@ -4564,6 +4619,10 @@ mod tests {
             (
                 "a capitalised phrase after a definite article",
                 "Kopf\n\nDie Stadt erhielt gestern den „Preis für saubere Häfen“ und feierte den ganzen Abend.",
+            ),
+            (
+                "a capitalised phrase after an article and an adjective",
+                "Kopf\n\nDie Wahl gewann die regierende „Partei für Arbeit und Fortschritt“ mit großem Abstand.",
             ),
             (
                 "a Latin term inside a German sentence",
