@@ -1137,6 +1137,26 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
             return None;
         }
     }
+    // German passive after the quote: "„…“ wird der Franzose im Fachblatt „…“ zitiert."
+    if let Some(rest) = body
+        .strip_prefix("wird ")
+        .or_else(|| body.strip_prefix("wurde "))
+        && rest.contains(" zitiert")
+        // The subject ends where the place of the quoting begins ("im Fachblatt …").
+        && let Some(sp) = walk_forward(
+            rest.split(|c: char| c.is_whitespace())
+                .take_while(|w| !matches!(*w, "im" | "in" | "auf" | "von" | "vom" | "bei" | "beim"))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .as_str(),
+        )
+        .filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
+    {
+        return Some(Attribution {
+            speaker: Some(sp),
+            outlet: None,
+        });
+    }
     let first = body.split_whitespace().next().unwrap_or("").to_lowercase();
     if matches!(
         first.as_str(),
@@ -2498,7 +2518,8 @@ fn words_of(s: &str) -> Vec<(&str, u8)> {
             let w = if is_abbreviation(w) {
                 w
             } else {
-                w.trim_end_matches('.')
+                // "Computerwoche“." loses the full stop, then the mark.
+                w.trim_end_matches('.').trim_end_matches(is_quote_char)
             };
             (w, boundary)
         })
@@ -2912,8 +2933,8 @@ fn marked_name_at(s: &str, k: usize) -> bool {
     after_article(s.get(..k).unwrap_or("")) && short_marked_name(s.get(k..).unwrap_or(""))
 }
 
-/// Whether `head` ends with an article ("schreibt die ") or a noun naming a medium
-/// ("in der Tageszeitung ", "the newspaper ").
+/// Whether `head` ends with an article ("schreibt die "), a noun naming a medium ("in der
+/// Tageszeitung ", "the newspaper ") or a verb of reporting ("schrieb ").
 fn after_article(head: &str) -> bool {
     const MEDIA_NOUNS: &[&str] = &[
         "zeitung",
@@ -2932,10 +2953,25 @@ fn after_article(head: &str) -> bool {
         "агентство",
         "агентства",
     ];
+    // Verbs whose subject is often an outlet named in marks: "schrieb „Die Zeit“".
+    const OUTLET_VERBS: &[&str] = &[
+        "schrieb",
+        "schreibt",
+        "berichtete",
+        "berichtet",
+        "meldete",
+        "meldet",
+        "titelte",
+        "titelt",
+        "zitiert",
+        "zitierte",
+    ];
     head.ends_with(' ')
         && head.split_whitespace().last().is_some_and(|w| {
             let lower = w.to_lowercase();
-            is_determiner(&lower) || MEDIA_NOUNS.iter().any(|n| lower.ends_with(n))
+            is_determiner(&lower)
+                || MEDIA_NOUNS.iter().any(|n| lower.ends_with(n))
+                || OUTLET_VERBS.contains(&lower.as_str())
         })
 }
 
@@ -2961,9 +2997,23 @@ fn sentence_after(text: &str, end: usize) -> &str {
     let s = context_after(text, end, CONTEXT);
     // A new quotation ends the sentence's attribution, but a name in marks after an
     // article does not: "…“, schreibt die „Computerwoche“."
-    let opening = s
-        .char_indices()
-        .find(|&(k, c)| is_opening_only(c) && !marked_name_at(s, k));
+    let mut opening = None;
+    let mut skip_to = 0;
+    for (k, c) in s.char_indices() {
+        if k < skip_to || !is_opening_only(c) {
+            continue;
+        }
+        if !marked_name_at(s, k) {
+            opening = Some((k, c));
+            break;
+        }
+        // Skip the name's closing mark too: "…“ wird er im Blatt „La Gazzetta“ zitiert".
+        let inner = k + c.len_utf8();
+        skip_to = s
+            .get(inner..)
+            .and_then(|rest| rest.find(closers(c)))
+            .map_or(inner, |j| inner + j + 1);
+    }
     let s = match opening {
         Some((k, _)) => s.get(..k).unwrap_or(""),
         None => s,
@@ -4400,6 +4450,20 @@ mod tests {
                  Ende Mai geschlossen“.",
                 "„Die Werft bleibt bis Ende Mai geschlossen“",
                 Some("Rundschreiben"),
+            ),
+            direct(
+                "German: wird X im Blatt „…“ zitiert after the quote",
+                "Kopf\n\nDer Trainer wich aus: „Wir haben heute einfach zu wenig getroffen“ wird \
+                 der Schwede im Fachblatt „Nordsport“ zitiert. Er bleibt im Amt.",
+                "„Wir haben heute einfach zu wenig getroffen“",
+                Some("der Schwede"),
+            ),
+            direct(
+                "German: an outlet in marks right after schrieb",
+                "Kopf\n\n„Er war der leiseste Mann im Saal“, schrieb „Der Kurier“ in einem \
+                 Nachruf.",
+                "„Er war der leiseste Mann im Saal“",
+                Some("Der Kurier"),
             ),
             direct(
                 "German: a prepositional phrase in first place",
