@@ -670,7 +670,7 @@ fn after_german_definite_article(text: &str, start: usize, inner: &str) -> bool 
     text.get(start..).is_some_and(|t| t.starts_with('„'))
         && starts_upper(inner)
         && match (last.next(), last.next()) {
-            (Some(w), _) if is_article(w) => true,
+            (Some(w), _) if is_article(&w.to_lowercase()) => true,
             // "die regierende „Front …“": one adjective between.
             (Some(adj), Some(w)) => {
                 is_article(&w.to_lowercase())
@@ -4737,6 +4737,10 @@ mod tests {
             (
                 "a capitalised phrase after a definite article",
                 "Kopf\n\nDie Stadt erhielt gestern den „Preis für saubere Häfen“ und feierte den ganzen Abend.",
+            ),
+            (
+                "a capitalised phrase after a sentence-initial article",
+                "Kopf\n\nDer Vorstand tagte. Der „Preis der Hafenstadt für Baukunst“ geht an ein Team aus Kiel.",
             ),
             (
                 "a capitalised phrase after an article and an adjective",
