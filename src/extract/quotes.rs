@@ -660,7 +660,7 @@ fn german_opinion_word(text: &str, start: usize) -> bool {
 /// ("der „Sacharow-Preis für geistige Freiheit“", "die „Woche des verbotenen Buches“"); a
 /// quoted fragment of speech more often follows an indefinite article or a verb.
 fn after_german_definite_article(text: &str, start: usize, inner: &str) -> bool {
-    let is_article = |w: &str| matches!(w, "der" | "die" | "das" | "dem" | "den" | "des");
+    let is_article = |w: &str| is_german_definite_article(&w.to_lowercase());
     let before = context_before(text, start, 40);
     let mut last = before
         .strip_suffix(' ')
@@ -670,15 +670,18 @@ fn after_german_definite_article(text: &str, start: usize, inner: &str) -> bool 
     text.get(start..).is_some_and(|t| t.starts_with('„'))
         && starts_upper(inner)
         && match (last.next(), last.next()) {
-            (Some(w), _) if is_article(&w.to_lowercase()) => true,
+            (Some(w), _) if is_article(w) => true,
             // "die regierende „Front …“": one adjective between.
             (Some(adj), Some(w)) => {
-                is_article(&w.to_lowercase())
-                    && adj.starts_with(char::is_lowercase)
-                    && is_adjective_like(adj)
+                is_article(w) && adj.starts_with(char::is_lowercase) && is_adjective_like(adj)
             }
             _ => false,
         }
+}
+
+/// German definite articles, lower case.
+fn is_german_definite_article(w: &str) -> bool {
+    matches!(w, "der" | "die" | "das" | "dem" | "den" | "des")
 }
 
 /// What follows a phrase shows it is a name or a term: an abbreviation in parentheses
@@ -1074,12 +1077,14 @@ fn fuer_view_holder(sentence: &str) -> Option<String> {
 /// hätte es „…“ gegeben" (any verb; the comma must close the clause).
 fn wie_clause_subject(sentence: &str) -> Option<String> {
     let rest = sentence.trim_start().strip_prefix("Wie ")?;
-    let clause = rest.split(", ").find(|part| {
+    let closed = rest.split(", ").any(|part| {
         part.split_whitespace()
             .last()
             .is_some_and(is_finite_verb_word)
     });
-    clause?;
+    if !closed {
+        return None;
+    }
     subject_at_start(rest).filter(|sp| !is_object_phrase(sp))
 }
 
@@ -1464,10 +1469,8 @@ fn subject_at_start(sentence: &str) -> Option<String> {
         // Feld"), not a verb in -te.
         let german_noun = starts_upper(w)
             && picked.last().is_some_and(|p| {
-                matches!(
-                    p.to_lowercase().as_str(),
-                    "der" | "die" | "das" | "den" | "dem" | "des" | "ein" | "eine" | "einer"
-                )
+                let p = p.to_lowercase();
+                is_german_definite_article(&p) || matches!(p.as_str(), "ein" | "eine" | "einer")
             });
         if is_verb_like(&lower) && !picked.is_empty() && !german_noun {
             verb_follows = true;
