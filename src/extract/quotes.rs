@@ -1032,14 +1032,14 @@ fn attribute_raw(text: &str, span: &Span) -> Attribution {
     }
     // A quote embedded in a sentence belongs to the sentence's subject; in German it may
     // follow the verb ("In dem Verfahren sieht Osterloh einen „…“").
-    let german_inverted = if continental_marks(text, start) {
+    let subject = if continental_marks(text, start) {
         fuer_view_holder(before)
             .or_else(|| wie_clause_subject(before))
-            .or_else(|| german_inverted_subject(before))
+            .or_else(|| german_subject(before))
     } else {
-        None
+        sentence_subject(before)
     };
-    if let Some(sp) = german_inverted.or_else(|| sentence_subject(before)) {
+    if let Some(sp) = subject {
         return Attribution {
             speaker: Some(sp),
             outlet: None,
@@ -1104,9 +1104,7 @@ fn previous_sentence_subject(text: &str, start: usize, end: usize) -> Option<Str
         Some((label, rest)) if label.split_whitespace().count() <= 3 => rest,
         _ => prev,
     };
-    german_inverted_subject(prev)
-        .or_else(|| sentence_subject(prev))
-        .filter(|sp| !is_pronoun(sp) && starts_upper(sp) && plausible_speaker(sp))
+    german_subject(prev).filter(|sp| !is_pronoun(sp) && starts_upper(sp) && plausible_speaker(sp))
 }
 
 /// Whether a first fragment ends in a comma, ? or ! inside its closing mark (“…,” he said).
@@ -1152,14 +1150,8 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
         .or_else(|| body.strip_prefix("wurde "))
         && rest.contains(" zitiert")
         // The subject ends where the place of the quoting begins ("im Fachblatt …").
-        && let Some(sp) = walk_forward(
-            rest.split(|c: char| c.is_whitespace())
-                .take_while(|w| !matches!(*w, "im" | "in" | "auf" | "von" | "vom" | "bei" | "beim"))
-                .collect::<Vec<_>>()
-                .join(" ")
-                .as_str(),
-        )
-        .filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
+        && let Some(sp) = walk_forward(before_place(rest))
+            .filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
     {
         return Some(Attribution {
             speaker: Some(sp),
@@ -1257,6 +1249,20 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
         speaker: Some(sp),
         outlet,
     })
+}
+
+/// `s` up to its first preposition of place ("der Franzose im Fachblatt …" gives "der
+/// Franzose").
+fn before_place(s: &str) -> &str {
+    let mut end = 0;
+    for w in s.split_whitespace() {
+        if matches!(w, "im" | "in" | "auf" | "von" | "vom" | "bei" | "beim") {
+            break;
+        }
+        // `w` is a slice of `s`: its end is its offset in `s` plus its length.
+        end = w.as_ptr() as usize - s.as_ptr() as usize + w.len();
+    }
+    s.get(..end).unwrap_or("")
 }
 
 /// A two-word name ending a short clause that opens with a lower-case role:
@@ -1426,8 +1432,7 @@ fn sentence_subject(sentence: &str) -> Option<String> {
             && starts_upper(next)
             && !is_capitalized_stopword(next)
         {
-            let after = rest.get(verb.len()..)?;
-            return walk_forward(after).filter(|sp| !is_object_phrase(sp));
+            return subject_after(rest.get(verb.len()..)?);
         }
     }
     None
@@ -1670,6 +1675,12 @@ fn german_inverted_subject(sentence: &str) -> Option<String> {
     walk_forward(rest).filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
 }
 
+/// The subject of a German sentence: after the verb when something else stands first
+/// (`german_inverted_subject`), else at its start (`sentence_subject`).
+fn german_subject(sentence: &str) -> Option<String> {
+    german_inverted_subject(sentence).or_else(|| sentence_subject(sentence))
+}
+
 /// German object pronouns that follow a verb without being its subject ("ihn", "ihm").
 fn is_pronoun_object(sp: &str) -> bool {
     matches!(
@@ -1687,15 +1698,20 @@ fn subject_after_v2_verb(sentence: &str) -> Option<String> {
         return None;
     }
     let at = sentence.find(verb)? + verb.len();
-    walk_forward(sentence.get(at..)?).filter(|sp| !is_object_phrase(sp))
+    subject_after(sentence.get(at..)?)
 }
 
-/// Words that end a subject because they are verbs, auxiliaries or adverbs.
+/// The subject right after a German verb in second place, unless it is an object.
+fn subject_after(after_verb: &str) -> Option<String> {
+    walk_forward(after_verb).filter(|sp| !is_object_phrase(sp))
+}
+
+/// Words that end a subject because they are verbs, auxiliaries or adverbs (`w` in lower
+/// case: a capitalised noun in -te, "Abgeordnete", is told apart by the caller).
 fn is_verb_like(w: &str) -> bool {
-    SPEECH_VERB.is_match(w)
-        && SPEECH_VERB
-            .find(w)
-            .is_some_and(|m| m.start() == 0 && m.end() == w.len())
+    SPEECH_VERB
+        .find(w)
+        .is_some_and(|m| m.start() == 0 && m.end() == w.len())
         || matches!(
             w,
             "is" | "was"
@@ -1987,8 +2003,7 @@ fn attribute_before(before: &str) -> Option<Attribution> {
     // "X: «…»" with no speech verb: the sentence's subject, else the words before the colon.
     let t = before.trim_end();
     if let Some(h) = t.strip_suffix(':')
-        && let Some(sp) = german_inverted_subject(h)
-            .or_else(|| sentence_subject(h))
+        && let Some(sp) = german_subject(h)
             .or_else(|| subject_after_v2_verb(h))
             .or_else(|| walk_forward(h))
             .or_else(|| walk_back(h))
@@ -2973,12 +2988,13 @@ fn first_sentence_end(s: &str) -> Option<usize> {
 /// ("schreibt die „Computerwoche“"): such a mark neither starts nor ends the
 /// sentence around a quotation.
 fn marked_name_at(s: &str, k: usize) -> bool {
-    after_article(s.get(..k).unwrap_or("")) && short_marked_name(s.get(k..).unwrap_or(""))
+    ends_with_name_cue(s.get(..k).unwrap_or("")) && short_marked_name(s.get(k..).unwrap_or(""))
 }
 
-/// Whether `head` ends with an article ("schreibt die "), a noun naming a medium ("in der
-/// Tageszeitung ", "the newspaper ") or a verb of reporting ("schrieb ").
-fn after_article(head: &str) -> bool {
+/// Whether `head` ends with a word after which a short name in marks belongs to the
+/// sentence: an article ("schreibt die "), a noun naming a medium ("in der Tageszeitung ",
+/// "the newspaper ") or a verb of reporting ("schrieb ").
+fn ends_with_name_cue(head: &str) -> bool {
     const MEDIA_NOUNS: &[&str] = &[
         "zeitung",
         "zeitschrift",
