@@ -157,7 +157,7 @@ impl Searcher {
     /// Opens the index at `dir` for searching.
     pub fn open(dir: &std::path::Path) -> Result<Searcher> {
         let store = Store::open(dir)?;
-        let reader = store.reader()?;
+        let reader = store.search_reader()?;
         let analyzer = store
             .index
             .tokenizer_for_field(store.fields.body)
