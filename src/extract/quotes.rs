@@ -618,6 +618,12 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
     if inner.is_empty() {
         return true;
     }
+    // "unter dem Motto „…“", "Themen wie „…“", "(etwa: „…“)": a noun or phrase that
+    // announces a name or title, right before the mark in the same sentence, whatever
+    // the title's punctuation ("Cannabis - ein Problem?!").
+    if NAME_CUE.is_match(context_before(text, start, 40)) && !inner.contains('\n') {
+        return true;
+    }
     if inner.ends_with(['.', ',', '!', '?', '…']) || inner.contains('\n') || inner.contains(". ")
     {
         return false;
@@ -863,6 +869,17 @@ static TITLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)(?:newspaper|magazine|book|film|movie|song|album|show|series|program|programme|operation|group|party|campaign|titled|entitled|named|called|dubbed|known\s+as|Zeitung|Magazin|Magazines|Buch|Film|Lied|Album|Sendung|Gruppe|Partei|Operation|Titel|namens|Motto|lautet|Leitlinie|Prädikat|Organisation|Initiative|Kampagne|Website|Homepage|Domain|Verband|so\s+genannten|sogenannten|газета|газеты|газете|журнал|журнала|группа|группы|группой|партия|партии|компания|компании|фильм|книга|операция|движение|движения|канал|канала|агентство|издание|клуб|клуба)\W{0,3}$",
     )
     .expect("valid title cue regex")
+});
+
+/// Words right before a mark that announce a German name or title, whatever its length
+/// and punctuation: "unter dem Motto „…“", "das Buch „…“", "Themen wie „…“", "darunter
+/// „…“", "(übersetzt etwa: „…“)". Nothing between the word and the mark but a space (a
+/// colon only after "etwa"/"übersetzt": "Studie: „…“" heads a statement).
+static NAME_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:(?:Motto|Titel|Titeln|namens|Buch|Film|Lied|Album|Sendung|Ausstellung|Studie|Thema|Themen\s+wie|darunter|Projekt|Programm|Festival|Kongress|Konferenz|Roman|Musical|Serie|Produkt)\(?|(?:etwa|übersetzt):)[ \u{a0}]?$",
+    )
+    .expect("valid name cue regex")
 });
 
 /// Finds speaker and outlet for a quote span.
@@ -1429,13 +1446,54 @@ fn sentence_subject(sentence: &str) -> Option<String> {
         let mut ws = rest.split_whitespace();
         if let (Some(verb), Some(next)) = (ws.next(), ws.next())
             && is_finite_verb_word(verb)
-            && starts_upper(next)
-            && !is_capitalized_stopword(next)
+            && (starts_upper(next) && !is_capitalized_stopword(next)
+                || matches!(next, "der" | "die" | "das")
+                    && !is_subjunctive_present(verb)
+                    && ws
+                        .next()
+                        .is_some_and(|n| starts_upper(n) && !is_capitalized_stopword(n)))
         {
             return subject_after(rest.get(verb.len()..)?);
         }
     }
     None
+}
+
+/// German plural auxiliaries and modals ("werden", "würden", "sollen", "haben").
+fn is_german_auxiliary_plural(w: &str) -> bool {
+    matches!(
+        w,
+        "werden"
+            | "wurden"
+            | "würden"
+            | "haben"
+            | "hatten"
+            | "hätten"
+            | "wären"
+            | "seien"
+            | "sollen"
+            | "sollten"
+            | "können"
+            | "konnten"
+            | "könnten"
+            | "müssen"
+            | "mussten"
+            | "müssten"
+            | "dürfen"
+            | "durften"
+            | "dürften"
+            | "wollen"
+            | "wollten"
+            | "mögen"
+            | "möchten"
+    )
+}
+
+/// A German verb in the present subjunctive ("unterstütze", "fordere", not "sagte" or
+/// "biss"): the sentence reports someone's words, so its grammatical subject ("…,
+/// unterstütze die SPD „voll“") need not be who said them.
+fn is_subjunctive_present(verb: &str) -> bool {
+    verb.ends_with('e') && !verb.ends_with("te")
 }
 
 /// The subject phrase at the very start of `sentence`, if a verb follows it.
@@ -1478,6 +1536,30 @@ fn subject_at_start(sentence: &str) -> Option<String> {
                 is_german_definite_article(&p) || matches!(p.as_str(), "ein" | "eine" | "einer")
             });
         if is_verb_like(&lower) && !picked.is_empty() && !german_noun {
+            verb_follows = true;
+            break;
+        }
+        // "Die Veranstalter verkündeten", "Analysten sprachen": a lower-case word in -en
+        // right after a noun is a plural verb (a German adjective stands before its noun;
+        // English "Local fishermen", "children" are nouns).
+        // Not an auxiliary or modal: "Vergleiche werden gezogen" is passive, "Die Agenturen
+        // würden ihnen raten" reports someone else's words.
+        if w.starts_with(char::is_lowercase)
+            && lower.ends_with("en")
+            && !lower.ends_with("men")
+            && !lower.ends_with("dren")
+            && !is_german_auxiliary_plural(&lower)
+            && lower.chars().count() > 4
+            && picked
+                .first()
+                .is_some_and(|p| starts_upper(p) || p.starts_with(|c: char| c.is_ascii_digit()))
+            && picked.last().is_some_and(|p| {
+                starts_upper(p) && !is_determiner(&p.to_lowercase()) && !p.ends_with('s')
+            })
+            && !is_function_word(&lower)
+            && !is_preposition(&lower)
+            && !is_determiner(&lower)
+        {
             verb_follows = true;
             break;
         }
@@ -1846,8 +1928,10 @@ fn is_object_phrase(sp: &str) -> bool {
     ];
     let first = sp.split_whitespace().next().unwrap_or("").to_lowercase();
     let lower = sp.to_lowercase();
-    matches!(first.as_str(), "dem" | "den" | "einem")
-        || MEDIA.iter().any(|m| lower.contains(m))
+    matches!(
+        first.as_str(),
+        "dem" | "den" | "einem" | "einen" | "des" | "eines"
+    ) || MEDIA.iter().any(|m| lower.contains(m))
         || has_outlet_word(sp)
 }
 
@@ -2642,6 +2726,11 @@ fn walk_back(head: &str) -> Option<String> {
             if !picked.is_empty() {
                 picked.push(w);
                 first = k;
+                // A genitive attribute belongs to the noun before it: "Ein Sprecher des
+                // Ministeriums", "die Gefahren des Eises" (after "zu": no subject).
+                if matches!(lower.as_str(), "des" | "eines") {
+                    continue;
+                }
             }
             break;
         }
@@ -4577,6 +4666,41 @@ mod tests {
                 "\"Wir bleiben dabei\"",
                 Some("Lena Vogt"),
             ),
+            direct(
+                "a genitive attribute before the verb is not its subject",
+                "Kopf\n\nPassend zu den Warnungen des Wetterdienstes mahnte die Sprecherin der \
+                 Feuerwehr: „Bleiben Sie vom Eis fern.“",
+                "„Bleiben Sie vom Eis fern.“",
+                Some("die Sprecherin der Feuerwehr"),
+            ),
+            direct(
+                "a speaker with a genitive attribute keeps its head noun",
+                "Kopf\n\nDie Werte wurden gestern gemessen. Ein Sprecher des Umweltamtes sagte: \
+                 „Die Werte sind unbedenklich.“",
+                "„Die Werte sind unbedenklich.“",
+                Some("Sprecher des Umweltamtes"),
+            ),
+            direct(
+                "verb second after an opening clause, the subject with its article",
+                "Kopf\n\nAls ein Passant eingriff, stieß der Wachmann ihn weg und schrie: \
+                 „Lasst mich in Ruhe!“",
+                "„Lasst mich in Ruhe!“",
+                Some("der Wachmann"),
+            ),
+            direct(
+                "a plural verb in -en after the subject",
+                "Kopf\n\nDie Kurse fielen stark. Die Händler sprachen am Abend von \
+                 „Panikverkäufen“.",
+                "„Panikverkäufen“",
+                Some("Die Händler"),
+            ),
+            direct(
+                "a plural verb in -en before a quoted phrase",
+                "Kopf\n\nDie Veranstalter meldeten am Sonntag die „größte Kundgebung seit \
+                 Jahren“.",
+                "„größte Kundgebung seit Jahren“",
+                Some("Die Veranstalter"),
+            ),
             indirect(
                 "English indirect speech",
                 "Head\n\nThe spokesman said that the border would stay closed.",
@@ -4764,6 +4888,18 @@ mod tests {
             (
                 "a capitalised phrase after an article and an adjective",
                 "Kopf\n\nDie Wahl gewann die regierende „Partei für Arbeit und Fortschritt“ mit großem Abstand.",
+            ),
+            (
+                "a motto, whatever its punctuation",
+                "Kopf\n\nRund 300 Menschen zogen unter dem Motto „Wer zahlt, bestimmt?!“ durch die Altstadt.",
+            ),
+            (
+                "titles after \"Themen wie\"",
+                "Kopf\n\nDie Vorträge behandelten Themen wie „Die Brücken der Stadt im Wandel der Zeiten“ und den Hafen.",
+            ),
+            (
+                "a translation after \"übersetzt etwa:\"",
+                "Kopf\n\nDie Bewegung (übersetzt etwa: „Bund der freien Bauern im Norden“) gewann die Wahl.",
             ),
             (
                 "a Latin term inside a German sentence",
