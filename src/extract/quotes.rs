@@ -1766,7 +1766,10 @@ fn german_inverted_subject(sentence: &str) -> Option<String> {
     ];
     let words: Vec<&str> = sentence.split_whitespace().collect();
     let first = words.first()?.to_lowercase();
-    if !NOT_SUBJECT.contains(&first.as_str())
+    let abstract_first = !NOT_SUBJECT.contains(&first.as_str())
+        && starts_upper(words.first()?)
+        && opens_with_abstract_noun(&words);
+    if !(NOT_SUBJECT.contains(&first.as_str()) || abstract_first)
         || !words
             .iter()
             .any(|w| GERMAN_FUNCTION_WORDS.contains(&w.trim_matches(',').to_lowercase().as_str()))
@@ -1787,6 +1790,20 @@ fn german_inverted_subject(sentence: &str) -> Option<String> {
                 "und" | "oder" | "sowie" | "zu" | "im" | "am"
             )
     })?;
+    // After an abstract noun only a plain main clause: no comma before the verb (a
+    // relative clause hides the verb), and no copula ("Die Ankündigung ist Teil …").
+    if abstract_first
+        && (words[..verb].iter().any(|w| w.ends_with(','))
+            // "Speicherung personenbezogener Daten": an adjective before its noun.
+            || is_adjective_like(&words[verb].to_lowercase())
+                && words.get(verb + 1).is_some_and(|n| starts_upper(n))
+            || matches!(
+                words[verb],
+                "ist" | "sind" | "war" | "waren" | "sei" | "seien" | "wird" | "wurde" | "bleibt"
+            ))
+    {
+        return None;
+    }
     // The byte just after the verb: each word found after the one before it.
     let mut pos = 0;
     for w in &words[..=verb] {
@@ -1795,6 +1812,45 @@ fn german_inverted_subject(sentence: &str) -> Option<String> {
     let rest = sentence.get(pos..)?.trim_start();
     let rest = rest.strip_prefix("sich ").unwrap_or(rest);
     walk_forward(rest).filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
+}
+
+/// Whether a German sentence opens with a phrase headed by an abstract noun, which is
+/// then its object, not its subject: "Jegliche Mitverantwortung … weist Hartmann von
+/// sich", "Die praktische Anwendung … stellte der Vorsitzende in Frage". Nouns of
+/// institutions that speak ("Regierung", "Zeitung") are not abstract here.
+fn opens_with_abstract_noun(words: &[&str]) -> bool {
+    const SPEAKING: &[&str] = &[
+        "regierung",
+        "zeitung",
+        "stiftung",
+        "führung",
+        "vereinigung",
+        "bewegung",
+        "verwaltung",
+        "leitung",
+        "mehrheit",
+        "minderheit",
+        "gewerkschaft",
+    ];
+    // The head noun: a capitalised word among the first three that no other capitalised
+    // word follows ("Jede Verantwortung für", "Die praktische Anwendung der").
+    let Some(noun) = (0..words.len().min(3))
+        .find(|&k| {
+            let lower = words[k].to_lowercase();
+            starts_upper(words[k])
+                && !is_determiner(&lower)
+                && !is_adjective_like(&lower)
+                && !words.get(k + 1).is_some_and(|n| starts_upper(n))
+        })
+        .map(|k| words[k])
+    else {
+        return false;
+    };
+    let noun = noun.to_lowercase();
+    ["ung", "heit", "keit", "nis"]
+        .iter()
+        .any(|end| noun.ends_with(end))
+        && !SPEAKING.iter().any(|s| noun.ends_with(s))
 }
 
 /// The subject of a German sentence: after the verb when something else stands first
@@ -2077,6 +2133,24 @@ fn attribute_before(before: &str) -> Option<Attribution> {
             });
         }
         let back = walk_back(head).filter(|sp| !(inverted && is_object_phrase(sp)));
+        // "Die praktische Anwendung … stellte der Vorsitzende Max Muster in Frage:": an
+        // abstract noun before the verb is its object; the subject follows the verb.
+        if let Some(b) = &back
+            && opens_with_abstract_noun(&b.split_whitespace().collect::<Vec<_>>())
+            && GERMAN_FUNCTION_WORDS
+                .iter()
+                .any(|f| b.split_whitespace().any(|w| w == *f))
+            && let Some(sp) = walk_forward(tail).filter(|sp| {
+                !is_object_phrase(sp) && !is_pronoun_object(sp) && starts_upper(sp)
+                    || sp.starts_with("der ")
+                    || sp.starts_with("die ")
+            })
+        {
+            return Some(Attribution {
+                speaker: Some(sp),
+                outlet,
+            });
+        }
         if back.is_none() && inverted && !tail.starts_with(',') {
             // German/Russian inversion: "Der Zeitung sagte Max Muster:", "erklärte er:".
             let tail = tail.trim_start();
@@ -2767,8 +2841,16 @@ fn walk_back(head: &str) -> Option<String> {
                 picked.push(w);
                 first = k;
                 // A genitive attribute belongs to the noun before it: "Ein Sprecher des
-                // Ministeriums", "die Gefahren des Eises" (after "zu": no subject).
-                if matches!(lower.as_str(), "des" | "eines") {
+                // Ministeriums", "die Gefahren des Eises" (after "zu": no subject), "der
+                // Sprecher der Regierung" ("der" after a noun).
+                let after_noun = k > 0
+                    && words[k - 1].1 == 0
+                    && starts_upper(words[k - 1].0)
+                    && !is_capitalized_stopword(words[k - 1].0)
+                    && !is_preposition(&words[k - 1].0.to_lowercase());
+                if matches!(lower.as_str(), "des" | "eines")
+                    || matches!(lower.as_str(), "der" | "einer") && after_noun
+                {
                     continue;
                 }
             }
@@ -4802,6 +4884,20 @@ mod tests {
                  „Lasst mich in Ruhe!“",
                 "„Lasst mich in Ruhe!“",
                 Some("der Wachmann"),
+            ),
+            direct(
+                "an abstract noun first is the object, the subject follows the verb",
+                "Kopf\n\nJede Verantwortung für den Unfall auf der Baustelle weist Bauleiter Kurt \
+                 Enz von sich: „Wir haben alle Regeln befolgt.“",
+                "„Wir haben alle Regeln befolgt.“",
+                Some("Kurt Enz"),
+            ),
+            direct(
+                "an abstract noun with a genitive before a speech verb is its object",
+                "Kopf\n\nDie Planung der neuen Brücke stellte der Stadtrat Ole Brix gestern \
+                 in Frage: „Das Geld fehlt.“",
+                "„Das Geld fehlt.“",
+                Some("der Stadtrat Ole Brix"),
             ),
             direct(
                 "an opening adverb and its comma are no subject",
