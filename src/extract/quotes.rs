@@ -1593,9 +1593,9 @@ fn subject_at_start(sentence: &str) -> Option<String> {
             && picked
                 .first()
                 .is_some_and(|p| starts_upper(p) || p.starts_with(|c: char| c.is_ascii_digit()))
-            && picked.last().is_some_and(|p| {
-                starts_upper(p) && !is_determiner(&p.to_lowercase()) && !p.ends_with('s')
-            })
+            && picked
+                .last()
+                .is_some_and(|p| starts_upper(p) && !is_determiner(&p.to_lowercase()))
             && !is_function_word(&lower)
             && !is_preposition(&lower)
             && !is_determiner(&lower)
@@ -2141,9 +2141,9 @@ fn attribute_before(before: &str) -> Option<Attribution> {
                 .iter()
                 .any(|f| b.split_whitespace().any(|w| w == *f))
             && let Some(sp) = walk_forward(tail).filter(|sp| {
-                !is_object_phrase(sp) && !is_pronoun_object(sp) && starts_upper(sp)
-                    || sp.starts_with("der ")
-                    || sp.starts_with("die ")
+                !is_object_phrase(sp)
+                    && !is_pronoun_object(sp)
+                    && (starts_upper(sp) || sp.starts_with("der ") || sp.starts_with("die "))
             })
         {
             return Some(Attribution {
