@@ -637,8 +637,16 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
             .find(|c| c.is_alphanumeric())
             .is_some_and(|c| c.is_uppercase() || c.is_numeric())
     });
+    // Russian capitalises only a title's first word («Каспийского курьера»); a short
+    // statement in marks is followed by its attribution («Мы готовы», — сказал …).
+    let russian_title = is_cyrillic(inner)
+        && starts_upper(inner)
+        && !inner.contains(',')
+        && !context_after(text, end, 4)
+            .trim_start()
+            .starts_with([',', '—', '–', '-']);
     (words.len() <= 4
-        && (all_caps || after_name_noun(text, start, inner))
+        && (all_caps || russian_title || after_name_noun(text, start, inner))
         && !german_opinion_word(text, start))
         || (words.len() >= 2 && after_german_definite_article(text, start, inner))
         || TITLE_CUE.is_match(context_before(text, start, 40))
@@ -3830,6 +3838,8 @@ impl NameIndex {
                         || is_capitalized_stopword(w)
                         || is_pronoun(w)
                         || w.ends_with('.') && w.chars().count() > 3 && !is_abbreviation(w)
+                        // A Russian genitive before a name: "министр … Киргизии Алмаз …".
+                        || w.ends_with("ии")
                 })
                 .map_or(0, |i| i + 1);
             let core = &words[cut..];
@@ -5288,6 +5298,29 @@ mod tests {
             })
             .collect();
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn russian_titles_and_genitives() {
+        // A title in guillemets capitalises its first word only; a short statement is
+        // followed by its attribution and stays a quote.
+        let text = "Заголовок\n\n«Мы готовы», — сказал министр. Фильм получил приз «Золотой \
+                    маяк». «Переговоры идут трудно», — пояснил собеседник «Северного вестника».";
+        let quotes: Vec<&str> = find_quotes(text)
+            .iter()
+            .filter(|q| q.kind == QuoteKind::Direct)
+            .map(|q| &text[q.start..q.end])
+            .collect();
+        assert_eq!(quotes, ["«Мы готовы»", "«Переговоры идут трудно»"]);
+        // A country in the genitive before a name is not part of it.
+        let text = "Заголовок\n\n«Граница будет открыта», — заявил министр иностранных дел \
+                    Эстонии Тармо Каск.";
+        let q = find_quotes(text);
+        let who = q.first().and_then(|q| q.who()).unwrap_or("");
+        assert!(
+            who.ends_with("Тармо Каск") && !who.contains("Эстонии"),
+            "{who:?}"
+        );
     }
 
     #[test]
