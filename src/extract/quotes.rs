@@ -1209,8 +1209,7 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
         .or_else(|| body.strip_prefix("wurde "))
         && rest.contains(" zitiert")
         // The subject ends where the place of the quoting begins ("im Fachblatt …").
-        && let Some(sp) = walk_forward(before_place(rest))
-            .filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
+        && let Some(sp) = subject_after(before_place(rest))
     {
         return Some(Attribution {
             speaker: Some(sp),
@@ -1819,7 +1818,7 @@ fn german_inverted_subject(sentence: &str) -> Option<String> {
     }
     let rest = sentence.get(pos..)?.trim_start();
     let rest = rest.strip_prefix("sich ").unwrap_or(rest);
-    walk_forward(rest).filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
+    subject_after(rest)
 }
 
 /// Whether a German sentence opens with a phrase headed by an abstract noun, which is
@@ -1887,9 +1886,10 @@ fn subject_after_v2_verb(sentence: &str) -> Option<String> {
     subject_after(sentence.get(at..)?)
 }
 
-/// The subject right after a German verb in second place, unless it is an object.
+/// The subject right after a German verb, unless it is an object: a phrase opening with
+/// an accusative or dative article, a medium ("der Zeitung"), an object pronoun ("ihm").
 fn subject_after(after_verb: &str) -> Option<String> {
-    walk_forward(after_verb).filter(|sp| !is_object_phrase(sp))
+    walk_forward(after_verb).filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
 }
 
 /// Words that end a subject because they are verbs, auxiliaries or adverbs (`w` in lower
@@ -2078,7 +2078,7 @@ fn attribute_before(before: &str) -> Option<Attribution> {
         // subject of the "wie" clause said it.
         if let Some(rest) = head.trim_start().strip_prefix("Wie ")
             && tail.trim_start().starts_with(',')
-            && let Some(sp) = walk_forward(rest).filter(|sp| !is_object_phrase(sp))
+            && let Some(sp) = subject_after(rest)
         {
             return Some(Attribution {
                 speaker: Some(sp),
@@ -2148,11 +2148,8 @@ fn attribute_before(before: &str) -> Option<Attribution> {
             && GERMAN_FUNCTION_WORDS
                 .iter()
                 .any(|f| b.split_whitespace().any(|w| w == *f))
-            && let Some(sp) = walk_forward(tail).filter(|sp| {
-                !is_object_phrase(sp)
-                    && !is_pronoun_object(sp)
-                    && (starts_upper(sp) || sp.starts_with("der ") || sp.starts_with("die "))
-            })
+            && let Some(sp) = subject_after(tail)
+                .filter(|sp| starts_upper(sp) || sp.starts_with("der ") || sp.starts_with("die "))
         {
             return Some(Attribution {
                 speaker: Some(sp),
@@ -2163,7 +2160,7 @@ fn attribute_before(before: &str) -> Option<Attribution> {
             // German/Russian inversion: "Der Zeitung sagte Max Muster:", "erklärte er:".
             let tail = tail.trim_start();
             let tail = tail.strip_prefix("sich ").unwrap_or(tail);
-            if let Some(sp) = walk_forward(tail).filter(|sp| !is_object_phrase(sp)) {
+            if let Some(sp) = subject_after(tail) {
                 return Some(Attribution {
                     speaker: Some(sp),
                     outlet,
@@ -2251,8 +2248,7 @@ fn german_verb_final_subject(head: &str, tail: &str, verb: &str) -> Option<Strin
     }
     // "Bereits im Dezember hatte Kanzlerin Angela Merkel …": it follows the auxiliary.
     let after_aux = words[k + 1..].join(" ");
-    walk_forward(&after_aux)
-        .filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp) && starts_upper(sp))
+    subject_after(&after_aux).filter(|sp| starts_upper(sp))
 }
 
 /// The person a German passive "wird … zitiert" quotes: the name right after the auxiliary
@@ -2263,9 +2259,7 @@ fn quoted_subject(head: &str) -> Option<String> {
         .filter_map(|aux| head.rfind(aux).map(|k| (k, aux.len())))
         .max()?;
     let after = head.get(k.0 + k.1..)?;
-    walk_forward(after)
-        .filter(|sp| !is_object_phrase(sp) && !is_pronoun_object(sp))
-        .or_else(|| walk_back(head.get(..k.0)?.trim_end().trim_end_matches(',')))
+    subject_after(after).or_else(|| walk_back(head.get(..k.0)?.trim_end().trim_end_matches(',')))
 }
 
 /// The person an active German "zitiert" quotes: the phrase after the verb (and after
