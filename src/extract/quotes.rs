@@ -3858,10 +3858,10 @@ impl NameIndex {
         }
         // A surname alone ("erklärte Johnson, …") mentions its person again: pronouns after
         // it refer to that person, not to a full name further back.
-        let mut k = 0;
         for word in text.split(|c: char| !(c.is_alphabetic() || c == '-')) {
-            let at = k;
-            k += word.len() + 1;
+            // `word` is a slice of `text`: its offset, whatever the width of the separators
+            // before it („, –, no-break spaces are several bytes).
+            let at = word.as_ptr() as usize - text.as_ptr() as usize;
             if at < skip || !starts_upper(word) {
                 continue;
             }
@@ -5268,6 +5268,14 @@ mod tests {
                 "Kopf\n\nDie Ministerin Eva Lind und der Abgeordnete Paul Brandt stritten im \
                  Ausschuss.\n\nSpäter meldete sich Lind zu Wort. Sie sagte: „Wir bleiben bei \
                  unserem Plan.“",
+                "Eva Lind",
+            ),
+            (
+                "a surname's place counts wide characters before it right",
+                "Kopf\n\n– – – – – – – – – – – – – – – – – – – – – – – – – – – – – – – – – – – \
+                 – – – – –\n\nDie Ministerin Eva Lind und der Abgeordnete Paul Brandt \
+                 stritten.\n\nSpäter meldete sich Lind. Sie sagte: „Wir bleiben bei unserem \
+                 Plan.“",
                 "Eva Lind",
             ),
             (
