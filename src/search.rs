@@ -34,6 +34,8 @@ struct Candidate {
     addr: DocAddress,
     ordinal: u64,
     sketch: u64,
+    /// Distinct word pairs of the passage (`None` if the field has no value).
+    pairs: Option<usize>,
 }
 
 /// Scored documents in rank order, with the number of matches when it was counted.
@@ -377,18 +379,18 @@ impl Searcher {
         let top = self.top_docs(&query, want)?;
         let searcher = self.reader.searcher();
         let fail = |e: TantivyError| index_error(&self.store.dir, &e);
-        // Each candidate's passage number and sketch, from the fast fields: no stored read.
-        let mut columns: Vec<Option<(Column<u64>, Column<u64>)>> =
+        // Each candidate's passage number, sketch and number of word pairs, from the fast
+        // fields: no stored read.
+        let mut columns: Vec<Option<[Column<u64>; 3]>> =
             vec![None; searcher.segment_readers().len()];
         let mut cands = Vec::with_capacity(top.len());
         for &(score, addr) in &top {
-            let (ordinal, sketch) = match &mut columns[addr.segment_ord as usize] {
+            let [ordinal, sketch, pairs] = match &mut columns[addr.segment_ord as usize] {
                 Some(opened) => &*opened,
                 slot => {
                     let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-                    let ordinal = fast.u64(f.schema.get_field_name(f.ordinal)).map_err(fail)?;
-                    let sketch = fast.u64(f.schema.get_field_name(f.sketch)).map_err(fail)?;
-                    &*slot.insert((ordinal, sketch))
+                    let column = |field| fast.u64(f.schema.get_field_name(field)).map_err(fail);
+                    &*slot.insert([column(f.ordinal)?, column(f.sketch)?, column(f.pairs)?])
                 }
             };
             cands.push(Candidate {
@@ -396,6 +398,9 @@ impl Searcher {
                 addr,
                 ordinal: ordinal.first(addr.doc_id).unwrap_or(0),
                 sketch: sketch.first(addr.doc_id).unwrap_or(u64::MAX),
+                pairs: pairs
+                    .first(addr.doc_id)
+                    .and_then(|n| usize::try_from(n).ok()),
             });
         }
         // Rank order: score, then passage number, then path (read only where it decides).
@@ -421,7 +426,7 @@ impl Searcher {
             let full = kept.is_full();
             let mut run = Vec::with_capacity(j - i);
             for c in &cands[i..j] {
-                if full && !kept.may_fold(c.sketch) {
+                if full && !kept.may_fold(c.sketch, c.pairs) {
                     continue;
                 }
                 let doc: TantivyDocument = searcher.doc(c.addr).map_err(fail)?;

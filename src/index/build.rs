@@ -572,7 +572,9 @@ pub fn passage_docs(
         doc.add_u64(f.ordinal, docs.len() as u64);
         doc.add_u64(f.start, p.start as u64);
         doc.add_u64(f.end, p.end as u64);
-        doc.add_u64(f.sketch, crate::dedup::sketch(body));
+        let (sketch, pairs) = crate::dedup::signature(body);
+        doc.add_u64(f.sketch, sketch);
+        doc.add_u64(f.pairs, pairs as u64);
         let mut speakers = Vec::new();
         let mut sources: Vec<String> = publisher.into_iter().cloned().collect();
         for q in &article.quotes {

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bump when the schema or what extraction stores changes: an index of another format
 /// is rebuilt (by `attache index`) or refused (by `attache search`).
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Tokenizer of the searchable text fields: lowercasing plus English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -58,6 +58,9 @@ pub struct Fields {
     /// Passage documents: a 64-bit sketch of the passage's word pairs (`dedup::sketch`),
     /// a fast field only, so that search need not read a passage to rule out a copy.
     pub sketch: Field,
+    /// Passage documents: the number of distinct word pairs (`dedup::signature`), a fast
+    /// field only, for the exact size test of near-duplicates (`dedup::sizes_allow_copies`).
+    pub pairs: Field,
     /// File documents: content fingerprint and the quick (size, mtime, metadata) stamp.
     pub fingerprint: Field,
     pub stamp: Field,
@@ -126,6 +129,7 @@ impl Fields {
         let fingerprint = sb.add_u64_field("fingerprint", STORED);
         let stamp = sb.add_u64_field("stamp", STORED | FAST);
         let sketch = sb.add_u64_field("sketch", FAST);
+        let pairs = sb.add_u64_field("pairs", FAST);
         Fields {
             schema: sb.build(),
             kind,
@@ -148,6 +152,7 @@ impl Fields {
             fingerprint,
             stamp,
             sketch,
+            pairs,
         }
     }
 
