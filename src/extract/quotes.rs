@@ -1773,10 +1773,10 @@ fn german_inverted_subject(sentence: &str) -> Option<String> {
     ];
     let words: Vec<&str> = sentence.split_whitespace().collect();
     let first = words.first()?.to_lowercase();
-    let abstract_first = !NOT_SUBJECT.contains(&first.as_str())
-        && starts_upper(words.first()?)
-        && opens_with_abstract_noun(&words);
-    if !(NOT_SUBJECT.contains(&first.as_str()) || abstract_first)
+    let not_subject = NOT_SUBJECT.contains(&first.as_str());
+    let abstract_first =
+        !not_subject && starts_upper(words.first()?) && opens_with_abstract_noun(&words);
+    if !(not_subject || abstract_first)
         || !words
             .iter()
             .any(|w| GERMAN_FUNCTION_WORDS.contains(&w.trim_matches(',').to_lowercase().as_str()))
@@ -2143,11 +2143,9 @@ fn attribute_before(before: &str) -> Option<Attribution> {
         let back = walk_back(head).filter(|sp| !(inverted && is_object_phrase(sp)));
         // "Die praktische Anwendung … stellte der Vorsitzende Max Muster in Frage:": an
         // abstract noun before the verb is its object; the subject follows the verb.
-        if let Some(b) = &back
-            && opens_with_abstract_noun(&b.split_whitespace().collect::<Vec<_>>())
-            && GERMAN_FUNCTION_WORDS
-                .iter()
-                .any(|f| b.split_whitespace().any(|w| w == *f))
+        let back_words: Vec<&str> = back.iter().flat_map(|b| b.split_whitespace()).collect();
+        if opens_with_abstract_noun(&back_words)
+            && back_words.iter().any(|w| GERMAN_FUNCTION_WORDS.contains(w))
             && let Some(sp) = subject_after(tail)
                 .filter(|sp| starts_upper(sp) || sp.starts_with("der ") || sp.starts_with("die "))
         {
