@@ -373,6 +373,7 @@ fn run_index(index: &Path, args: IndexArgs) -> Outcome {
     if opts.extensions.is_empty() {
         return Err(Error::BadOption("--ext needs at least one extension".into()).into());
     }
+    crate::index::malloc::tune_for_indexing();
     let report = index_folder(&opts, &Bar::new())?;
     let mut out = io::stdout().lock();
     if args.json {

@@ -2,6 +2,7 @@
 //! which files it holds. Knows tantivy; knows nothing of terminals or clap.
 
 pub mod build;
+pub mod malloc;
 pub mod schema;
 pub mod stem;
 
