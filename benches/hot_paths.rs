@@ -318,6 +318,7 @@ fn bench_search(c: &mut Criterion) {
         rebuild: false,
         threads: 2,
         heap: 64_000_000,
+        merge: false,
     };
     index_folder(&opts, &NoProgress).expect("index the generated articles");
 

@@ -122,6 +122,10 @@ struct IndexArgs {
     /// Writer memory in MB (at least 15 per thread).
     #[arg(long, default_value_t = 256)]
     heap: usize,
+    /// Merge what this run wrote into one segment per thread, however large: searches get
+    /// faster, the run slower (small runs are merged anyway).
+    #[arg(long)]
+    merge: bool,
     /// Print the summary as one JSON object.
     #[arg(long)]
     json: bool,
@@ -369,6 +373,7 @@ fn run_index(index: &Path, args: IndexArgs) -> Outcome {
         rebuild: args.rebuild,
         threads: args.threads.unwrap_or_else(default_threads).max(1),
         heap: args.heap.max(1).saturating_mul(1_000_000),
+        merge: args.merge,
     };
     if opts.extensions.is_empty() {
         return Err(Error::BadOption("--ext needs at least one extension".into()).into());
@@ -477,6 +482,9 @@ impl Progress for Bar {
     }
     fn committing(&self) {
         self.bar.set_message("committing");
+    }
+    fn merging(&self) {
+        self.bar.set_message("merging segments");
     }
     fn finish(&self) {
         self.bar.finish_and_clear();
@@ -736,6 +744,7 @@ fn ensure_index(index: &Path) -> Result<(), Failure> {
         rebuild: false,
         threads: default_threads(),
         heap: 256_000_000,
+        merge: false,
     };
     let report = index_folder(&opts, &Bar::new())?;
     eprintln!("attache: {}", summary_line(&report, index));

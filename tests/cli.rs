@@ -301,10 +301,12 @@ fn reindex_skips_unchanged_and_follows_edits_and_deletes() {
 fn a_touched_file_with_the_same_content_is_not_indexed_again() {
     let env = Env::new();
     sample(&env);
-    // One commit per file, so the file records are spread over several segments.
+    // One commit per file and no merge at the end, so the file records are spread over
+    // several segments.
     let out = env
         .cmd(&["index", "news", "--index", "ix"])
         .env("ATTACHE_COMMIT_EVERY", "1")
+        .env("ATTACHE_SMALL_RUN_DOCS", "0")
         .output()
         .expect("run attache");
     assert!(out.status.success(), "{out:?}");
@@ -322,6 +324,57 @@ fn a_touched_file_with_the_same_content_is_not_indexed_again() {
         "Grain ships\n\nThe zeppelin queue cleared.\n",
     );
     assert_eq!(reindex_counts(&env), [0, 1, 0, 2]);
+}
+
+/// Number of segments in the index's last commit.
+fn segments(env: &Env, index: &str) -> usize {
+    let meta = std::fs::read_to_string(env.path(&format!("{index}/meta.json"))).expect("meta.json");
+    let meta: serde_json::Value = serde_json::from_str(&meta).expect("meta.json is JSON");
+    meta["segments"].as_array().map_or(0, Vec::len)
+}
+
+#[test]
+fn a_small_run_leaves_one_segment_and_merge_merges_a_large_one() {
+    let env = Env::new();
+    sample(&env);
+    // One commit per file: three commits, two writer threads.
+    let index = |index: &str, merge: bool, small_run_docs: &str| {
+        let mut args = vec!["index", "news", "--index", index, "--threads", "2"];
+        if merge {
+            args.push("--merge");
+        }
+        let out = env
+            .cmd(&args)
+            .env("ATTACHE_COMMIT_EVERY", "1")
+            .env("ATTACHE_SMALL_RUN_DOCS", small_run_docs)
+            .output()
+            .expect("run attache");
+        assert!(out.status.success(), "{out:?}");
+    };
+    index("kept", false, "0");
+    assert!(
+        segments(&env, "kept") > 1,
+        "a run without merge keeps its segments"
+    );
+    index("small", false, "100000");
+    assert_eq!(segments(&env, "small"), 1);
+    // A run counted as large: --merge merges it into at most one segment per thread.
+    index("merged", true, "0");
+    assert!(segments(&env, "merged") <= 2);
+    // A second run that changes one file adds one segment to the first run's and keeps
+    // what was merged.
+    env.write(
+        "news/grain.txt",
+        "Grain ships\n\nThe zeppelin queue cleared.\n",
+    );
+    index("small", false, "100000");
+    assert_eq!(segments(&env, "small"), 2);
+    for ix in ["kept", "small", "merged"] {
+        let hits = env
+            .run(&["--index", ix, "search", "--json", "sanctions"])
+            .hits();
+        assert_eq!(hits.len(), 1, "{ix}");
+    }
 }
 
 /// Runs `attache index news --index ix --json` and returns the summary's counts of files

@@ -919,6 +919,7 @@ fn query_index() -> &'static (tempfile::TempDir, PathBuf) {
                 rebuild: false,
                 threads: 1,
                 heap: 15_000_000,
+                merge: false,
             },
             &NoProgress,
         )

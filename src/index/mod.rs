@@ -236,6 +236,14 @@ impl Store {
         }
     }
 
+    /// A writer for merging only (one thread, the smallest heap), or an error when another
+    /// run holds the lock.
+    pub fn merger(&self) -> Result<IndexWriter> {
+        self.index
+            .writer_with_num_threads::<TantivyDocument>(1, MIN_HEAP_PER_THREAD)
+            .map_err(|e| index_error(&self.dir, &e))
+    }
+
     /// A reader that sees exactly the last commit and reloads only when asked.
     pub fn reader(&self) -> Result<IndexReader> {
         self.reader_caching(DOC_STORE_CACHE_BLOCKS)
