@@ -26,7 +26,8 @@
 #
 # Knobs (environment): THREADS (2), INDEX_RUNS (3), REINDEX_RUNS (3), SEARCH_RUNS (30),
 # RG_RUNS (10), BATCH_RUNS (5), TCLI_MEM (tantivy-cli's budget in bytes, its default
-# 1000000000), ATTACHE_HEAP (MB; empty = attache's default), SHARED (../shared),
+# 1000000000), ATTACHE_HEAP (MB; empty = attache's default), ATTACHE_MERGE (1: index with
+# --merge, so the full index ends in one segment per thread), SHARED (../shared),
 # BENCH_DIR (target/bench).
 # Not part of `cargo test`.
 
@@ -102,6 +103,7 @@ ATTACHE="${CARGO_TARGET_DIR:-$ROOT/target}/release/attache"
 [[ "$ATTACHE" = /* ]] || ATTACHE="$ROOT/$ATTACHE"
 HEAP_ARGS=()
 [ -n "$ATTACHE_HEAP" ] && HEAP_ARGS=(--heap "$ATTACHE_HEAP")
+[ "${ATTACHE_MERGE:-}" = 1 ] && HEAP_ARGS+=(--merge)
 
 # ------------------------------------------------------------------ 4. peers' input
 FILES="$B/files.txt"

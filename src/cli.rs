@@ -746,6 +746,7 @@ fn ensure_index(index: &Path) -> Result<(), Failure> {
         heap: 256_000_000,
         merge: false,
     };
+    crate::index::malloc::tune_for_indexing();
     let report = index_folder(&opts, &Bar::new())?;
     eprintln!("attache: {}", summary_line(&report, index));
     Ok(())

@@ -52,7 +52,7 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Memory budget of tantivy's writer in bytes.
     pub heap: usize,
-    /// Merge the segments the run writes even when they are many (`--merge`); a run that
+    /// Merge the segments the run writes however large the run (`--merge`); a run that
     /// writes fewer than `SMALL_RUN_DOCS` documents has its segments merged anyway.
     pub merge: bool,
 }
@@ -309,7 +309,7 @@ fn small_run_docs() -> u32 {
 /// committed by then: a merge that fails or is stopped leaves the index as it was.
 ///
 /// A large run is merged into one segment per thread, side by side. On the scale corpus
-/// (9 segments into 2) that costs 4-7 s and 110 MB more peak RSS (the merges read every
+/// (9 segments into 2) that costs 5-7 s and 110 MB more peak RSS (the merges read every
 /// segment through memory maps), and makes a search 10-20 % faster; hence only on request.
 fn merge_written(
     store: &Store,
