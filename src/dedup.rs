@@ -77,29 +77,39 @@ const SKETCH_ADD: [u32; 16] = [
 /// 16 hash functions, 4 bits of the smallest hash of any pair. Two texts agree in a place
 /// with probability J + (1 - J) / 16, J their Jaccard index.
 pub fn sketch(text: &str) -> u64 {
-    signature(text).0
+    let mut mins = [u32::MAX; 16];
+    pair_hashes(text, |pair| add_to_sketch(&mut mins, pair));
+    finish_sketch(&mins)
 }
 
 /// The [`sketch`] of `text` and the number of its distinct word pairs (the size of its
-/// [`shingles`]), from one pass over its words.
+/// [`shingles`]), from one pass over its words. Only the count needs the pairs kept and
+/// sorted; a minimum is the same over repeated pairs.
 pub fn signature(text: &str) -> (u64, usize) {
+    let mut mins = [u32::MAX; 16];
     let mut pairs = Vec::new();
-    pair_hashes(text, |pair| pairs.push(pair));
+    pair_hashes(text, |pair| {
+        add_to_sketch(&mut mins, pair);
+        pairs.push(pair);
+    });
     pairs.sort_unstable();
     pairs.dedup();
-    let mut mins = [u32::MAX; 16];
-    for pair in &pairs {
-        let x = (pair ^ (pair >> 32)) as u32;
-        for ((m, mul), add) in mins.iter_mut().zip(SKETCH_MUL).zip(SKETCH_ADD) {
-            *m = (*m).min(x.wrapping_mul(mul).wrapping_add(add));
-        }
+    (finish_sketch(&mins), pairs.len())
+}
+
+/// Folds one pair hash into the 16 running minimums of a sketch.
+fn add_to_sketch(mins: &mut [u32; 16], pair: u64) {
+    let x = (pair ^ (pair >> 32)) as u32;
+    for ((m, mul), add) in mins.iter_mut().zip(SKETCH_MUL).zip(SKETCH_ADD) {
+        *m = (*m).min(x.wrapping_mul(mul).wrapping_add(add));
     }
-    // Bits 12..16 of each minimum: the high bits of a minimum are mostly zeros, the
-    // middle ones are not.
-    let sketch = mins
-        .iter()
-        .fold(0u64, |acc, m| (acc << 4) | u64::from((m >> 12) & 0xF));
-    (sketch, pairs.len())
+}
+
+/// Bits 12..16 of each minimum: the high bits of a minimum are mostly zeros, the middle
+/// ones are not.
+fn finish_sketch(mins: &[u32; 16]) -> u64 {
+    mins.iter()
+        .fold(0u64, |acc, m| (acc << 4) | u64::from((m >> 12) & 0xF))
 }
 
 /// False when passages with `a` and `b` distinct word pairs cannot be near-duplicates,

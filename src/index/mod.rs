@@ -228,16 +228,13 @@ impl Store {
     /// listed as managed, that only the next run removed). If another run has taken the
     /// lock meanwhile, that run collects instead.
     pub fn collect_after_run(&self) {
-        if let Ok(writer) = self
-            .index
-            .writer_with_num_threads::<TantivyDocument>(1, MIN_HEAP_PER_THREAD)
-        {
+        if let Ok(writer) = self.merger() {
             let _ = writer.garbage_collect_files().wait();
         }
     }
 
-    /// A writer for merging only (one thread, the smallest heap), or an error when another
-    /// run holds the lock.
+    /// A writer for merging and collecting only (one thread, the smallest heap), or an
+    /// error when another run holds the lock.
     pub fn merger(&self) -> Result<IndexWriter> {
         self.index
             .writer_with_num_threads::<TantivyDocument>(1, MIN_HEAP_PER_THREAD)
