@@ -16,6 +16,7 @@ pub mod meta;
 pub mod passage;
 pub mod search;
 pub mod stats;
+pub mod topk;
 
 pub use error::{Error, Result};
 pub use extract::{Article, CalDate, Quote, QuoteKind, analyze};
