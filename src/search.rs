@@ -35,8 +35,37 @@ struct Candidate {
     addr: DocAddress,
     ordinal: u64,
     sketch: u64,
-    /// Distinct word pairs of the passage (`None` if the field has no value).
-    pairs: Option<usize>,
+}
+
+/// One fast-field column of every segment, each opened when first read.
+struct LazyColumns<'a> {
+    searcher: &'a tantivy::Searcher,
+    name: &'a str,
+    open: Vec<Option<Column<u64>>>,
+}
+
+impl<'a> LazyColumns<'a> {
+    fn new(searcher: &'a tantivy::Searcher, name: &'a str) -> LazyColumns<'a> {
+        LazyColumns {
+            searcher,
+            name,
+            open: vec![None; searcher.segment_readers().len()],
+        }
+    }
+
+    /// The column's (first) value for the document at `addr`.
+    fn get(&mut self, addr: DocAddress) -> tantivy::Result<Option<u64>> {
+        let column = match &mut self.open[addr.segment_ord as usize] {
+            Some(column) => column,
+            slot => slot.insert(
+                self.searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64(self.name)?,
+            ),
+        };
+        Ok(column.first(addr.doc_id))
+    }
 }
 
 /// Scored documents in rank order, with the number of matches when it was counted.
@@ -381,32 +410,38 @@ impl Searcher {
         let top = self.top_docs(query.as_ref(), want)?;
         let searcher = self.reader.searcher();
         let fail = |e: TantivyError| index_error(&self.store.dir, &e);
-        // Each candidate's passage number, sketch and number of word pairs, from the fast
-        // fields: no stored read.
-        let mut columns: Vec<Option<[Column<u64>; 3]>> =
-            vec![None; searcher.segment_readers().len()];
+        // Each candidate's sketch, from a fast field: no stored read.
+        let name = |field| f.schema.get_field_name(field);
+        let mut sketches = LazyColumns::new(&searcher, name(f.sketch));
         let mut cands = Vec::with_capacity(top.len());
         for &(score, addr) in &top {
-            let [ordinal, sketch, pairs] = match &mut columns[addr.segment_ord as usize] {
-                Some(opened) => &*opened,
-                slot => {
-                    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-                    let column = |field| fast.u64(f.schema.get_field_name(field)).map_err(fail);
-                    &*slot.insert([column(f.ordinal)?, column(f.sketch)?, column(f.pairs)?])
-                }
-            };
             cands.push(Candidate {
                 score,
                 addr,
-                ordinal: ordinal.first(addr.doc_id).unwrap_or(0),
-                sketch: sketch.first(addr.doc_id).unwrap_or(u64::MAX),
-                pairs: pairs
-                    .first(addr.doc_id)
-                    .and_then(|n| usize::try_from(n).ok()),
+                ordinal: 0,
+                sketch: sketches.get(addr).map_err(fail)?.unwrap_or(u64::MAX),
             });
         }
         // Rank order: score, then passage number, then path (read only where it decides).
-        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ordinal.cmp(&b.ordinal)));
+        // The passage number is read only where scores tie: opening its column reads the
+        // column's whole block index.
+        cands.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let mut ordinals = LazyColumns::new(&searcher, name(f.ordinal));
+        let mut pair_counts = LazyColumns::new(&searcher, name(f.pairs));
+        let mut i = 0;
+        while i < cands.len() {
+            let tied = cands[i..]
+                .iter()
+                .take_while(|c| c.score.total_cmp(&cands[i].score).is_eq())
+                .count();
+            if tied > 1 {
+                for c in &mut cands[i..i + tied] {
+                    c.ordinal = ordinals.get(c.addr).map_err(fail)?.unwrap_or(0);
+                }
+                cands[i..i + tied].sort_by_key(|c| c.ordinal);
+            }
+            i += tied;
+        }
         let mut kept = Collapser::new(req.limit, !req.no_collapse);
         let mut i = 0;
         // Candidates go to the collapser a run of equal (score, passage number) at a time,
@@ -428,8 +463,16 @@ impl Searcher {
             let full = kept.is_full();
             let mut run = Vec::with_capacity(j - i);
             for c in &cands[i..j] {
-                if full && !kept.may_fold(c.sketch, c.pairs) {
-                    continue;
+                // The number of word pairs (a fast field too) is read only for a candidate
+                // whose sketch alone says it may be a copy.
+                if full {
+                    if !kept.may_fold(c.sketch, None) {
+                        continue;
+                    }
+                    let pairs = pair_counts.get(c.addr).map_err(fail)?;
+                    if !kept.may_fold(c.sketch, pairs.and_then(|n| usize::try_from(n).ok())) {
+                        continue;
+                    }
                 }
                 let doc: TantivyDocument = searcher.doc(c.addr).map_err(fail)?;
                 run.push((hit_from_doc(&f, c.score, &doc), c.sketch));
