@@ -23,7 +23,7 @@ use crate::highlight::{highlight, patterns};
 use crate::index::build::cal_to_datetime;
 use crate::index::schema::{KIND_PASSAGE, KIND_QUOTE};
 use crate::index::{Fields, Store, index_error};
-use crate::topk::PhraseTopK;
+use crate::topk::fast_top_k;
 
 /// Past the limit, candidates scoring below this share of the weakest kept hit are not
 /// read to look for copies.
@@ -406,7 +406,7 @@ impl Searcher {
         } else {
             req.limit.saturating_mul(3).saturating_add(20)
         };
-        let query = PhraseTopK::wrap(query, &req.query);
+        let query = fast_top_k(query, &req.query);
         let top = self.top_docs(query.as_ref(), want)?;
         let searcher = self.reader.searcher();
         let fail = |e: TantivyError| index_error(&self.store.dir, &e);
@@ -541,7 +541,7 @@ impl Searcher {
         }
         let f = self.store.fields.clone();
         let (query, warnings) = self.build_query(req, KIND_QUOTE, true)?;
-        let query = PhraseTopK::wrap(query, &req.query);
+        let query = fast_top_k(query, &req.query);
         let (mut rows, total) = self.ranked(query.as_ref(), req.limit, true)?;
         let total = total.unwrap_or(0);
         if req.query.trim().is_empty() {

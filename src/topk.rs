@@ -10,14 +10,35 @@
 //! holding every word with their word counts only (no positions), bounds each one's score
 //! with the smallest count, and asks tantivy's own phrase scorer about the positions only
 //! when the bound beats the weakest score still in the top k. Everything else (counting,
-//! explaining, filters) runs the query unchanged. The module knows tantivy, not attache.
+//! explaining, filters) runs the query unchanged.
+//!
+//! Plain words have a fast top-k in tantivy already (block-max WAND over one word or an
+//! intersection of words), but not once the title's optional clause is added to them:
+//! tantivy then scores every passage holding all the words. [`WordsTopK`] ranks the two
+//! parts apart: first the passages whose title matches (few), scored whole; then the
+//! words alone through tantivy's fast path, for every other passage, whose title adds
+//! nothing. The module knows tantivy, not attache.
 
 use tantivy::postings::Postings;
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer, Weight,
+    Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer,
+    TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
+
+/// `query` with a faster top-k when it has a shape this module knows ([`PhraseTopK`],
+/// [`WordsTopK`]); else `query` itself. `text` is the query as typed.
+pub fn fast_top_k(query: BooleanQuery, text: &str) -> Box<dyn Query> {
+    let query = match PhraseTopK::wrap(query, text) {
+        Ok(fast) => return Box::new(fast),
+        Err(query) => query,
+    };
+    match WordsTopK::wrap(query) {
+        Ok(fast) => Box::new(fast),
+        Err(query) => Box::new(query),
+    }
+}
 
 /// A query of the shape `+"a phrase" [optional clause]`, ranked with the bound above.
 #[derive(Debug)]
@@ -31,18 +52,18 @@ pub struct PhraseTopK {
 }
 
 impl PhraseTopK {
-    /// `query` itself when it is not one required phrase plus at most one optional clause;
-    /// else `query` with the faster top-k. `text` is the query as typed: a phrase with slop
+    /// `query` with the faster top-k, or back unchanged when it is not one required phrase
+    /// plus at most one optional clause. `text` is the query as typed: a phrase with slop
     /// (`"a b"~2`) may count matches past the rarest word's count, so a `~` anywhere in it
     /// keeps tantivy's own ranking.
-    pub fn wrap(query: BooleanQuery, text: &str) -> Box<dyn Query> {
+    pub fn wrap(query: BooleanQuery, text: &str) -> Result<PhraseTopK, BooleanQuery> {
         match Self::shape(&query, text) {
-            Some((phrase, optional)) => Box::new(PhraseTopK {
+            Some((phrase, optional)) => Ok(PhraseTopK {
                 inner: query,
                 phrase,
                 optional,
             }),
-            None => Box::new(query),
+            None => Err(query),
         }
     }
 
@@ -220,6 +241,174 @@ impl Weight for PhraseTopKWeight {
     }
 }
 
+/// A query of the shape `+(words) [optional clause]`, where the words are one term or two
+/// or three required terms: the shapes whose top-k tantivy prunes with block-max WAND, and
+/// whose pruned scores are bit-equal to its unpruned ones (with four terms and more, its
+/// pruned path sums in another order).
+#[derive(Debug)]
+pub struct WordsTopK {
+    /// The query as built: it matches, counts and explains.
+    inner: BooleanQuery,
+    required: Box<dyn Query>,
+    optional: Option<Box<dyn Query>>,
+}
+
+impl WordsTopK {
+    /// `query` with the faster top-k, or back unchanged when it has another shape.
+    pub fn wrap(query: BooleanQuery) -> Result<WordsTopK, BooleanQuery> {
+        let mut required = None;
+        let mut optional = None;
+        for (occur, clause) in query.clauses() {
+            match occur {
+                Occur::Must if required.is_none() && is_prunable_words(clause.as_ref()) => {
+                    required = Some(clause.box_clone());
+                }
+                Occur::Should if optional.is_none() => optional = Some(clause.box_clone()),
+                _ => return Err(query),
+            }
+        }
+        match required {
+            Some(required) => Ok(WordsTopK {
+                inner: query,
+                required,
+                optional,
+            }),
+            None => Err(query),
+        }
+    }
+}
+
+/// One term, or a conjunction of two or three terms.
+fn is_prunable_words(query: &dyn Query) -> bool {
+    if query.downcast_ref::<TermQuery>().is_some() {
+        return true;
+    }
+    query.downcast_ref::<BooleanQuery>().is_some_and(|b| {
+        (2..=3).contains(&b.clauses().len())
+            && b.clauses().iter().all(|(occur, q)| {
+                *occur == Occur::Must && q.as_ref().downcast_ref::<TermQuery>().is_some()
+            })
+    })
+}
+
+impl Clone for WordsTopK {
+    fn clone(&self) -> Self {
+        WordsTopK {
+            inner: self.inner.clone(),
+            required: self.required.box_clone(),
+            optional: self.optional.as_ref().map(|q| q.box_clone()),
+        }
+    }
+}
+
+impl Query for WordsTopK {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(WordsTopKWeight {
+            inner: self.inner.weight(enable_scoring)?,
+            required: self.required.weight(enable_scoring)?,
+            optional: match &self.optional {
+                Some(q) => Some(q.weight(enable_scoring)?),
+                None => None,
+            },
+            scoring: enable_scoring.is_scoring_enabled(),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
+/// [`WordsTopK`] prepared for a searcher.
+struct WordsTopKWeight {
+    inner: Box<dyn Weight>,
+    required: Box<dyn Weight>,
+    optional: Option<Box<dyn Weight>>,
+    scoring: bool,
+}
+
+impl Weight for WordsTopKWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.inner.scorer(reader, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.inner.explain(reader, doc)
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        self.inner.count(reader)
+    }
+
+    fn for_each_no_score(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        self.inner.for_each_no_score(reader, callback)
+    }
+
+    fn for_each(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        self.inner.for_each(reader, callback)
+    }
+
+    /// Calls `callback` with every passage scoring above `threshold`, as tantivy's pruning
+    /// loop does, but not in passage order: first those the optional clause matches, then
+    /// the others.
+    fn for_each_pruning(
+        &self,
+        mut threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        if !self.scoring {
+            return self.inner.for_each_pruning(threshold, reader, callback);
+        }
+        // Passages both parts match, in increasing order, each scored whole.
+        let mut both: Vec<DocId> = Vec::new();
+        if let Some(optional) = &self.optional {
+            let mut optional = optional.scorer(reader, 1.0)?;
+            let mut required = self.required.scorer(reader, 1.0)?;
+            let mut doc = optional.doc();
+            while doc != TERMINATED {
+                let at = if required.doc() < doc {
+                    required.seek(doc)
+                } else {
+                    required.doc()
+                };
+                if at == TERMINATED {
+                    break;
+                }
+                if at > doc {
+                    doc = optional.seek(at);
+                    continue;
+                }
+                both.push(doc);
+                let score = sum(required.score(), Some(optional.score()));
+                if score > threshold {
+                    threshold = callback(doc, score);
+                }
+                doc = optional.advance();
+            }
+        }
+        // Every other passage scores what its words score.
+        self.required
+            .for_each_pruning(threshold, reader, &mut |doc, score| {
+                if both.binary_search(&doc).is_err() {
+                    let score = sum(score, None);
+                    if score > threshold {
+                        threshold = callback(doc, score);
+                    }
+                }
+                threshold
+            })
+    }
+}
+
 /// The score of the optional clause at `doc`, if it matches there. Calls come with
 /// increasing `doc`.
 fn optional_score(scorer: &mut dyn Scorer, doc: DocId) -> Option<Score> {
@@ -338,11 +527,11 @@ mod tests {
         (index, title, body)
     }
 
-    /// The query search builds: the words must match the body, the title adds.
+    /// The query search builds: the words must all match the body, the title adds.
     fn query(index: &Index, title: Field, body: Field, text: &str) -> BooleanQuery {
-        let required = QueryParser::for_index(index, vec![body])
-            .parse_query(text)
-            .expect("body query");
+        let mut parser = QueryParser::for_index(index, vec![body]);
+        parser.set_conjunction_by_default();
+        let required = parser.parse_query(text).expect("body query");
         let mut title_parser = QueryParser::for_index(index, vec![title]);
         title_parser.set_field_boost(title, 0.3);
         let (optional, _) = title_parser.parse_query_lenient(text);
@@ -363,11 +552,10 @@ mod tests {
             ("\"human human\"", true),
             ("\"human rights\"~1", false),
             ("\"human nowhere\"", true),
-            ("human rights", false),
         ];
         for (text, fast) in cases {
             let plain = query(&index, title, body, text);
-            let wrapped = PhraseTopK::wrap(plain.clone(), text);
+            let wrapped = fast_top_k(plain.clone(), text);
             assert_eq!(
                 wrapped.as_ref().downcast_ref::<PhraseTopK>().is_some(),
                 fast,
@@ -385,6 +573,66 @@ mod tests {
                 let expected = top(&plain);
                 assert_eq!(top(wrapped.as_ref()), expected, "{text}, top {k}");
                 if k == 2_000 && text != "\"human nowhere\"" {
+                    assert!(expected.len() > 10, "{text} matches too little to test");
+                }
+            }
+            let count = |q: &dyn Query| searcher.search(q, &Count).expect("count");
+            assert_eq!(count(wrapped.as_ref()), count(&plain), "{text}");
+        }
+    }
+
+    /// Top k of `query` as (score bits, address), best first; the addresses of the group
+    /// tied at the k-th score, which a top-k may take in any order, left out.
+    fn top_untied(searcher: &tantivy::Searcher, q: &dyn Query, k: usize) -> Vec<(u32, DocAddress)> {
+        let mut top: Vec<(u32, DocAddress)> = searcher
+            .search(q, &TopDocs::with_limit(k).order_by_score())
+            .expect("search")
+            .into_iter()
+            .map(|(score, addr): (Score, DocAddress)| (score.to_bits(), addr))
+            .collect();
+        top.sort_by(|a, b| {
+            f32::from_bits(b.0)
+                .total_cmp(&f32::from_bits(a.0))
+                .then(a.1.cmp(&b.1))
+        });
+        if top.len() == k
+            && let Some(&(last, _)) = top.last()
+        {
+            for hit in top.iter_mut().filter(|h| h.0 == last) {
+                hit.1 = DocAddress::new(0, 0);
+            }
+        }
+        top
+    }
+
+    #[test]
+    fn words_rank_as_tantivy() {
+        let (index, title, body) = index();
+        let searcher = index.reader().expect("reader").searcher();
+        let cases = [
+            ("sea", true),
+            ("human rights", true),
+            ("human rights council", true),
+            ("council sea", true),
+            ("human rights council of the", false),
+            ("\"human rights\"", false),
+        ];
+        for (text, fast) in cases {
+            let plain = query(&index, title, body, text);
+            let wrapped = fast_top_k(plain.clone(), text);
+            assert_eq!(
+                wrapped.as_ref().downcast_ref::<WordsTopK>().is_some(),
+                fast,
+                "{text}"
+            );
+            for k in [1, 3, 10, 60, 2_000] {
+                let expected = top_untied(&searcher, &plain, k);
+                assert_eq!(
+                    top_untied(&searcher, wrapped.as_ref(), k),
+                    expected,
+                    "{text}, top {k}"
+                );
+                if k == 2_000 {
                     assert!(expected.len() > 10, "{text} matches too little to test");
                 }
             }
@@ -438,11 +686,7 @@ mod tests {
         ];
         for (name, clauses, fast) in cases {
             let wrapped = PhraseTopK::wrap(BooleanQuery::new(clauses), "\"human rights\"");
-            assert_eq!(
-                wrapped.as_ref().downcast_ref::<PhraseTopK>().is_some(),
-                fast,
-                "{name}"
-            );
+            assert_eq!(wrapped.is_ok(), fast, "{name}");
         }
     }
 }
