@@ -283,6 +283,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
         .wait_merging_threads()
         .map_err(|e| write_error(&store.dir, &e))?;
     if report.added + report.changed > 0 {
+        super::malloc::release_free_memory();
         merge_written(&store, &before, opts, progress)?;
     }
     drop(snapshot);

@@ -44,3 +44,17 @@ pub fn tune_for_indexing() {
         }
     }
 }
+
+/// Returns the free memory of every allocator arena to the system (glibc's `malloc_trim`):
+/// for a long phase that follows one which freed a lot, so that the two do not add up in the
+/// peak. Does nothing on other C libraries.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: malloc_trim only hands free pages back; glibc serialises it with
+        // allocations.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+}
