@@ -283,7 +283,6 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
         .wait_merging_threads()
         .map_err(|e| write_error(&store.dir, &e))?;
     if report.added + report.changed > 0 {
-        super::malloc::release_free_memory();
         merge_written(&store, &before, opts, progress)?;
     }
     drop(snapshot);
@@ -342,6 +341,8 @@ fn merge_written(
         return Ok(());
     };
     progress.merging();
+    // The indexing phase's freed memory and the merge's mapped reads must not add up.
+    super::malloc::release_free_memory();
     let groups = if small { 1 } else { opts.threads };
     let pending: Vec<_> = merge_groups(&written, groups)
         .iter()
