@@ -119,8 +119,9 @@ struct IndexArgs {
     /// Threads for extraction and indexing (default: number of cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Writer memory in MB (at least 15 per thread).
-    #[arg(long, default_value_t = 256)]
+    /// Writer memory in MB (at least 15 per thread): more leaves fewer segments (faster
+    /// searches) and costs as much more peak memory.
+    #[arg(long, default_value_t = crate::index::build::DEFAULT_HEAP_MB)]
     heap: usize,
     /// Merge what this run wrote into one segment per thread, however large: searches get
     /// faster, the run slower (small runs are merged anyway).
@@ -743,7 +744,7 @@ fn ensure_index(index: &Path) -> Result<(), Failure> {
         extensions: vec!["txt".into(), "md".into(), "text".into()],
         rebuild: false,
         threads: default_threads(),
-        heap: 256_000_000,
+        heap: crate::index::build::DEFAULT_HEAP_MB * 1_000_000,
         merge: false,
     };
     crate::index::malloc::tune_for_indexing();

@@ -361,13 +361,22 @@ fn a_small_run_leaves_one_segment_and_merge_merges_a_large_one() {
     // A run counted as large: --merge merges it into at most one segment per thread.
     index("merged", true, "0");
     assert!(segments(&env, "merged") <= 2);
-    // A second run that changes one file adds one segment to the first run's and keeps
-    // what was merged.
+    // A second small run merges what it wrote with the first run's small segment: small
+    // runs leave one segment between them, not one each.
     env.write(
         "news/grain.txt",
         "Grain ships\n\nThe zeppelin queue cleared.\n",
     );
     index("small", false, "100000");
+    assert_eq!(segments(&env, "small"), 1);
+    // An earlier segment that would take the merge to the threshold is left alone (the
+    // run writes 2 documents, the earlier segment holds about 10): the run's own
+    // segments are merged, and nothing else.
+    env.write(
+        "news/grain.txt",
+        "Grain ships\n\nThe zeppelin queue cleared again.\n",
+    );
+    index("small", false, "8");
     assert_eq!(segments(&env, "small"), 2);
     for ix in ["kept", "small", "merged"] {
         let hits = env

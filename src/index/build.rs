@@ -23,21 +23,48 @@ use crate::extract::{Article, CalDate, QuoteKind, analyze, push_unique};
 use crate::meta::{Manifest, Meta, parse_manifest};
 use crate::passage::{MAX_PASSAGE_CHARS, split_passages};
 
-/// Files are committed in batches of this many, so a crash loses at most one batch.
-/// The hidden variable `ATTACHE_COMMIT_EVERY` overrides it (the fault tests use it to
-/// have several commits on a small folder).
-const COMMIT_EVERY: usize = 5_000;
+/// A run commits when this long has passed since its last commit, so a crash loses at
+/// most this much work (the next run goes on from the last commit). Commits are for
+/// durability only: how much the writer holds in memory is bounded by its heap
+/// (`IndexOptions::heap`), and every commit cuts the segments being written short, so
+/// the interval is long.
+const COMMIT_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The writer memory of `attache index` without `--heap`, in MB. Each writer thread
+/// flushes a segment when its share of the heap is full, so the heap sets both the peak
+/// memory of a run and the number of segments it leaves, each of which costs every search
+/// a fixed 0.3 ms. The 233 MB benchmark corpus on two threads, merges off: 80 MB gave 16
+/// segments and a 223 MB peak, 96 MB 12 and 246 MB, 128 MB 9 and 270 MB.
+pub const DEFAULT_HEAP_MB: usize = 96;
 
 /// Analysed files that may wait for the index writer.
 const ANALYSED_QUEUE: usize = 16;
 
-/// The batch size in force: `ATTACHE_COMMIT_EVERY` when set to a positive number.
-fn commit_every() -> usize {
-    std::env::var("ATTACHE_COMMIT_EVERY")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(COMMIT_EVERY)
+/// When the run commits: every `ATTACHE_COMMIT_EVERY` files when that hidden variable is
+/// set to a positive number (the fault tests use it to have several commits on a small
+/// folder), else every [`COMMIT_INTERVAL`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CommitEvery {
+    Files(usize),
+    Interval(Duration),
+}
+
+impl CommitEvery {
+    fn from_env() -> CommitEvery {
+        std::env::var("ATTACHE_COMMIT_EVERY")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|&n| n > 0)
+            .map_or(CommitEvery::Interval(COMMIT_INTERVAL), CommitEvery::Files)
+    }
+
+    /// True when `files` files written over `elapsed` since the last commit call for one.
+    fn due(self, files: usize, elapsed: Duration) -> bool {
+        match self {
+            CommitEvery::Files(n) => files >= n,
+            CommitEvery::Interval(every) => files > 0 && elapsed >= every,
+        }
+    }
 }
 
 /// What `attache index` is asked to do.
@@ -144,6 +171,10 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     let started = Instant::now();
     let (store, created) = Store::open_or_create(&opts.index_dir, opts.rebuild)?;
     let mut writer = store.writer(opts.threads, opts.heap)?;
+    // No merges while the run writes: they would compete with it for the cores and add
+    // their memory to the writer's at its fullest. What the run wrote is merged, if at
+    // all, after its last commit (`merge_written`).
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let _note = store.note_writer(&fs::canonicalize(&opts.root).unwrap_or(opts.root.clone()));
     store.clean_leftovers(&writer);
     // One view of the index for the run: the file records' document addresses hold in it.
@@ -215,7 +246,8 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     // files cost 40 MB of peak memory over 16, for no speed (bench corpus, alternating).
     let (tx, rx) = mpsc::sync_channel::<Outcome>(ANALYSED_QUEUE);
     let mut since_commit = 0usize;
-    let every = commit_every();
+    let mut last_commit = Instant::now();
+    let every = CommitEvery::from_env();
     let result: Result<()> = std::thread::scope(|scope| {
         let known = &known;
         let todo = &todo;
@@ -268,10 +300,11 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
                     progress.advance(bytes);
                 }
             }
-            if since_commit >= every {
+            if every.due(since_commit, last_commit.elapsed()) {
                 progress.committing();
                 commit(&mut writer, &store)?;
                 since_commit = 0;
+                last_commit = Instant::now();
             }
         }
         Ok(())
@@ -294,9 +327,9 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
 }
 
 /// A run whose segments together hold fewer documents than this has them merged into one
-/// (a second or less); a larger run only with `--merge`. The hidden variable
-/// `ATTACHE_SMALL_RUN_DOCS` overrides it (0 keeps every run's segments, as tests of
-/// indexes in many segments need).
+/// (a second or less), together with the earlier small segments that still fit under it;
+/// a larger run only with `--merge`. The hidden variable `ATTACHE_SMALL_RUN_DOCS`
+/// overrides it (0 keeps every run's segments, as tests of indexes in many segments need).
 const SMALL_RUN_DOCS: u32 = 100_000;
 
 /// The threshold in force: `ATTACHE_SMALL_RUN_DOCS` when set to a number.
@@ -310,30 +343,39 @@ fn small_run_docs() -> u32 {
 /// Merges the segments this run wrote (those not in `before`), so that a search opens few
 /// of them. A segment costs a search the same fixed work whatever its size (files opened and
 /// mapped, footers, term dictionaries, fast field headers: about 25 page faults and 0.3 ms
-/// on the scale index), and a run leaves two segments per commit, one per writer thread,
-/// of which tantivy's merge policy merges only eight of a size at a time. Everything is
-/// committed by then: a merge that fails or is stopped leaves the index as it was.
+/// on the scale index). The writer merges nothing while it writes, so this is the only
+/// place segments are merged. Everything is committed by then: a merge that fails or is
+/// stopped leaves the index as it was.
 ///
-/// A large run is merged into one segment per thread, side by side. On the scale corpus
-/// (9 segments into 2) that costs 5-7 s and 110 MB more peak RSS (the merges read every
-/// segment through memory maps), and makes a search 10-20 % faster; hence only on request.
+/// A small run's segments become one, with the small segments of earlier runs added
+/// while the whole stays under [`SMALL_RUN_DOCS`] ([`small_group`]): repeated small runs
+/// leave one small segment, not one each, and no run merges more than that. A large run
+/// is merged only with `--merge`, into one segment per thread, side by side. On the scale
+/// corpus (10 segments into 2) that costs 5-7 s and 75 MB more peak RSS (the merges read
+/// every segment through memory maps), and makes a search 10-20 % faster.
 fn merge_written(
     store: &Store,
     before: &HashSet<SegmentId>,
     opts: &IndexOptions,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let written: Vec<(SegmentId, u32)> = store
+    let (written, earlier): (Vec<SegmentDocs>, Vec<SegmentDocs>) = store
         .index
         .searchable_segment_metas()
         .map_err(|e| index_error(&store.dir, &e))?
         .iter()
-        .filter(|m| !before.contains(&m.id()))
         .map(|m| (m.id(), m.num_docs()))
-        .collect();
-    let total: u32 = written.iter().map(|&(_, docs)| docs).sum();
-    let small = total < small_run_docs();
-    if written.len() < 2 || !(opts.merge || small) {
+        .partition(|(id, _)| !before.contains(id));
+    let total: u64 = written.iter().map(|&(_, docs)| u64::from(docs)).sum();
+    let small = total < u64::from(small_run_docs());
+    let groups = if small {
+        vec![small_group(&written, &earlier, small_run_docs())]
+    } else if opts.merge {
+        merge_groups(&written, opts.threads)
+    } else {
+        Vec::new()
+    };
+    if groups.iter().all(|group| group.len() < 2) {
         return Ok(());
     }
     // Another run may have taken the lock since ours was released: it merges instead.
@@ -343,8 +385,7 @@ fn merge_written(
     progress.merging();
     // The indexing phase's freed memory and the merge's mapped reads must not add up.
     super::malloc::release_free_memory();
-    let groups = if small { 1 } else { opts.threads };
-    let pending: Vec<_> = merge_groups(&written, groups)
+    let pending: Vec<_> = groups
         .iter()
         .filter(|group| group.len() > 1)
         .map(|group| writer.merge(group))
@@ -355,6 +396,26 @@ fn merge_written(
     writer
         .wait_merging_threads()
         .map_err(|e| write_error(&store.dir, &e))
+}
+
+/// A segment and its number of documents.
+type SegmentDocs = (SegmentId, u32);
+
+/// The segments (key, documents) a small run merges: all it wrote, then earlier segments
+/// smallest first (ties by key) as long as the documents together stay under `cap`.
+fn small_group<K: Copy + Ord>(written: &[(K, u32)], earlier: &[(K, u32)], cap: u32) -> Vec<K> {
+    let mut total: u64 = written.iter().map(|&(_, docs)| u64::from(docs)).sum();
+    let mut group: Vec<K> = written.iter().map(|&(key, _)| key).collect();
+    let mut order = earlier.to_vec();
+    order.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    for (key, docs) in order {
+        if total + u64::from(docs) >= u64::from(cap) {
+            break;
+        }
+        total += u64::from(docs);
+        group.push(key);
+    }
+    group
 }
 
 /// Splits segments (key, documents) into at most `groups` groups of about equal documents,
@@ -923,6 +984,47 @@ mod tests {
             let want: Vec<Vec<u8>> = want.iter().map(|g| g.to_vec()).collect();
             assert_eq!(got, want, "{segments:?} into {groups}");
         }
+    }
+
+    #[test]
+    fn small_group_adds_earlier_small_segments_under_the_cap() {
+        // (written, earlier, cap, segments merged)
+        type Case = (
+            &'static [(u8, u32)],
+            &'static [(u8, u32)],
+            u32,
+            &'static [u8],
+        );
+        let cases: &[Case] = &[
+            (&[], &[], 100, &[]),
+            (&[(1, 10), (2, 20)], &[], 100, &[1, 2]),
+            // Earlier segments smallest first, while the total stays under the cap.
+            (&[(1, 10)], &[(7, 50), (5, 30), (6, 5)], 100, &[1, 6, 5, 7]),
+            (&[(1, 10)], &[(7, 50), (5, 30), (6, 5)], 95, &[1, 6, 5]),
+            // A large earlier segment is never taken, nor one that reaches the cap exactly.
+            (&[(1, 10)], &[(4, 500), (3, 90)], 100, &[1]),
+            // Equal sizes: by key.
+            (&[(9, 1)], &[(4, 20), (3, 20), (2, 20)], 50, &[9, 2, 3]),
+        ];
+        for &(written, earlier, cap, want) in cases {
+            assert_eq!(
+                small_group(written, earlier, cap),
+                want.to_vec(),
+                "{written:?} + {earlier:?} under {cap}"
+            );
+        }
+    }
+
+    #[test]
+    fn commits_come_by_time_or_by_files() {
+        let minute = Duration::from_secs(60);
+        let every = CommitEvery::Interval(minute);
+        assert!(!every.due(1_000_000, minute - Duration::from_millis(1)));
+        assert!(every.due(1, minute));
+        // Nothing written since the last commit: nothing to commit.
+        assert!(!every.due(0, minute * 10));
+        assert!(!CommitEvery::Files(3).due(2, minute * 10));
+        assert!(CommitEvery::Files(3).due(3, Duration::ZERO));
     }
 
     #[test]

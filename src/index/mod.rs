@@ -236,9 +236,13 @@ impl Store {
     /// A writer for merging and collecting only (one thread, the smallest heap), or an
     /// error when another run holds the lock.
     pub fn merger(&self) -> Result<IndexWriter> {
-        self.index
+        let writer = self
+            .index
             .writer_with_num_threads::<TantivyDocument>(1, MIN_HEAP_PER_THREAD)
-            .map_err(|e| index_error(&self.dir, &e))
+            .map_err(|e| index_error(&self.dir, &e))?;
+        // Only the merges asked for: tantivy's policy would start more when one ends.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(writer)
     }
 
     /// A reader that sees exactly the last commit and reloads only when asked.
