@@ -119,10 +119,10 @@ struct IndexArgs {
     /// Threads for extraction and indexing (default: number of cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Writer memory in MB (at least 15 per thread): more leaves fewer segments (faster
-    /// searches) and costs as much more peak memory.
-    #[arg(long, default_value_t = crate::index::build::DEFAULT_HEAP_MB)]
-    heap: usize,
+    /// Writer memory in MB (at least 15 per thread; default 48 per thread): more leaves
+    /// fewer segments (faster searches) and costs as much more peak memory.
+    #[arg(long)]
+    heap: Option<usize>,
     /// Merge what this run wrote into one segment per thread, however large: searches get
     /// faster, the run slower (small runs are merged anyway).
     #[arg(long)]
@@ -362,6 +362,7 @@ fn default_threads() -> usize {
 }
 
 fn run_index(index: &Path, args: IndexArgs) -> Outcome {
+    let threads = args.threads.unwrap_or_else(default_threads).max(1);
     let opts = IndexOptions {
         root: args.dir.clone(),
         index_dir: index.to_path_buf(),
@@ -372,8 +373,11 @@ fn run_index(index: &Path, args: IndexArgs) -> Outcome {
             .filter(|e| !e.is_empty())
             .collect(),
         rebuild: args.rebuild,
-        threads: args.threads.unwrap_or_else(default_threads).max(1),
-        heap: args.heap.max(1).saturating_mul(1_000_000),
+        threads,
+        heap: args.heap.map_or_else(
+            || crate::index::build::default_heap(threads),
+            |mb| mb.max(1).saturating_mul(1_000_000),
+        ),
         merge: args.merge,
     };
     if opts.extensions.is_empty() {
@@ -744,7 +748,7 @@ fn ensure_index(index: &Path) -> Result<(), Failure> {
         extensions: vec!["txt".into(), "md".into(), "text".into()],
         rebuild: false,
         threads: default_threads(),
-        heap: crate::index::build::DEFAULT_HEAP_MB * 1_000_000,
+        heap: crate::index::build::default_heap(default_threads()),
         merge: false,
     };
     crate::index::malloc::tune_for_indexing();

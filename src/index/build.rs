@@ -30,12 +30,17 @@ use crate::passage::{MAX_PASSAGE_CHARS, split_passages};
 /// the interval is long.
 const COMMIT_INTERVAL: Duration = Duration::from_secs(60);
 
-/// The writer memory of `attache index` without `--heap`, in MB. Each writer thread
-/// flushes a segment when its share of the heap is full, so the heap sets both the peak
-/// memory of a run and the number of segments it leaves, each of which costs every search
-/// a fixed 0.3 ms. The 233 MB benchmark corpus on two threads, merges off: 80 MB gave 16
-/// segments and a 223 MB peak, 96 MB 12 and 246 MB, 128 MB 9 and 270 MB.
-pub const DEFAULT_HEAP_MB: usize = 96;
+/// The writer memory of `attache index` without `--heap`, in MB per writer thread. Each
+/// thread flushes a segment when its share of the heap is full, so the heap sets both the
+/// peak memory of a run and the number of segments it leaves, each of which costs every
+/// search a fixed 0.3 ms. The 233 MB benchmark corpus on two threads, merges off: 80 MB in
+/// all gave 16 segments and a 223 MB peak, 96 MB 12 and 246 MB, 128 MB 9 and 270 MB.
+pub const DEFAULT_HEAP_MB_PER_THREAD: usize = 48;
+
+/// The default heap in bytes for `threads` writer threads (tantivy's writer runs at most 8).
+pub fn default_heap(threads: usize) -> usize {
+    threads.clamp(1, 8) * DEFAULT_HEAP_MB_PER_THREAD * 1_000_000
+}
 
 /// Analysed files that may wait for the index writer.
 const ANALYSED_QUEUE: usize = 16;
@@ -1012,6 +1017,13 @@ mod tests {
                 want.to_vec(),
                 "{written:?} + {earlier:?} under {cap}"
             );
+        }
+    }
+
+    #[test]
+    fn the_default_heap_is_per_writer_thread() {
+        for (threads, mb) in [(0, 48), (1, 48), (2, 96), (8, 384), (64, 384)] {
+            assert_eq!(default_heap(threads), mb * 1_000_000, "{threads} threads");
         }
     }
 
