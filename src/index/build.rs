@@ -34,7 +34,7 @@ const COMMIT_INTERVAL: Duration = Duration::from_secs(60);
 /// thread flushes a segment when its share of the heap is full, so the heap sets both the
 /// peak memory of a run and the number of segments it leaves, each of which costs every
 /// search a fixed 0.3 ms. The 233 MB benchmark corpus on two threads, merges off: 80 MB in
-/// all gave 16 segments and a 223 MB peak, 96 MB 12 and 246 MB, 128 MB 9 and 270 MB.
+/// all gave 16 segments and a 218 MiB peak, 96 MB 12 and 241 MiB, 128 MB 9 and 264 MiB.
 pub const DEFAULT_HEAP_MB_PER_THREAD: usize = 48;
 
 /// The default heap in bytes for `threads` writer threads (tantivy's writer runs at most 8).
