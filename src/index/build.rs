@@ -371,10 +371,10 @@ fn merge_written(
         .iter()
         .map(|m| (m.id(), m.num_docs()))
         .partition(|(id, _)| !before.contains(id));
+    let cap = small_run_docs();
     let total: u64 = written.iter().map(|&(_, docs)| u64::from(docs)).sum();
-    let small = total < u64::from(small_run_docs());
-    let groups = if small {
-        vec![small_group(&written, &earlier, small_run_docs())]
+    let groups = if total < u64::from(cap) {
+        vec![small_group(&written, &earlier, cap)]
     } else if opts.merge {
         merge_groups(&written, opts.threads)
     } else {
