@@ -37,9 +37,9 @@ const COMMIT_INTERVAL: Duration = Duration::from_secs(60);
 /// all gave 16 segments and a 218 MiB peak, 96 MB 12 and 241 MiB, 128 MB 9 and 264 MiB.
 pub const DEFAULT_HEAP_MB_PER_THREAD: usize = 48;
 
-/// The default heap in bytes for `threads` writer threads (tantivy's writer runs at most 8).
+/// The default heap in bytes for `threads` writer threads.
 pub fn default_heap(threads: usize) -> usize {
-    threads.clamp(1, 8) * DEFAULT_HEAP_MB_PER_THREAD * 1_000_000
+    threads.clamp(1, super::MAX_WRITER_THREADS) * DEFAULT_HEAP_MB_PER_THREAD * 1_000_000
 }
 
 /// Analysed files that may wait for the index writer.
@@ -175,11 +175,8 @@ enum Outcome {
 pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<IndexReport> {
     let started = Instant::now();
     let (store, created) = Store::open_or_create(&opts.index_dir, opts.rebuild)?;
+    // The writer merges nothing while the run writes; `merge_written` does, at the end.
     let mut writer = store.writer(opts.threads, opts.heap)?;
-    // No merges while the run writes: they would compete with it for the cores and add
-    // their memory to the writer's at its fullest. What the run wrote is merged, if at
-    // all, after its last commit (`merge_written`).
-    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let _note = store.note_writer(&fs::canonicalize(&opts.root).unwrap_or(opts.root.clone()));
     store.clean_leftovers(&writer);
     // One view of the index for the run: the file records' document addresses hold in it.

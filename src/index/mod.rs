@@ -181,12 +181,19 @@ impl Store {
         ))
     }
 
-    /// Takes the writer lock. `threads` worker threads share `heap` bytes (at least 15 MB
-    /// each; fewer threads are used when the heap is too small for all of them).
+    /// Takes the writer lock. `threads` worker threads (at most [`MAX_WRITER_THREADS`])
+    /// share `heap` bytes (at least 15 MB each; fewer threads are used when the heap is too
+    /// small for all of them). Like [`Store::merger`]'s, the writer merges nothing on its
+    /// own: a merge while a run writes competes with it for the cores and adds its memory
+    /// to the writer's at its fullest, so attache merges only after a run's last commit
+    /// (`build::merge_written`).
     pub fn writer(&self, threads: usize, heap: usize) -> Result<IndexWriter> {
-        let threads = threads.clamp(1, 8).min((heap / MIN_HEAP_PER_THREAD).max(1));
+        let threads = threads
+            .clamp(1, MAX_WRITER_THREADS)
+            .min((heap / MIN_HEAP_PER_THREAD).max(1));
         let heap = heap.max(MIN_HEAP_PER_THREAD * threads);
-        self.index
+        let writer = self
+            .index
             .writer_with_num_threads(threads, heap)
             .map_err(|e| match e {
                 TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexInUse {
@@ -194,7 +201,9 @@ impl Store {
                     holder: wait_for_holder(&self.dir),
                 },
                 e => index_error(&self.dir, &e),
-            })
+            })?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(writer)
     }
 
     /// Leaves a note next to the writer lock saying who holds it (pid, start time, the
@@ -335,6 +344,9 @@ impl Store {
 
 /// The least writer memory tantivy accepts per indexing thread.
 const MIN_HEAP_PER_THREAD: usize = 15_000_000;
+
+/// The most indexing threads a writer gets (tantivy's own limit).
+pub const MAX_WRITER_THREADS: usize = 8;
 
 /// Decompressed doc-store blocks a reader keeps per segment (tantivy's default).
 const DOC_STORE_CACHE_BLOCKS: usize = 100;
