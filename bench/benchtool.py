@@ -329,8 +329,10 @@ def cmd_report(args):
         if g is not None:
             rg_all.append(g)
         r = ratio(g, a)
+        ins = med(v, f"search.instructions.{q}")
         row(f"search `{q}`", fmt_s(a), f"rg -F -i {fmt_s(g)}", rfmt(r) + " faster" if r else "—",
-            "≤ 10 ms", None if a is None else a <= 0.010, "")
+            "≤ 10 ms", None if a is None else a <= 0.010,
+            "" if ins is None else f"{ins / 1e6:.1f} M instructions")
     if a_all:
         a, g = statistics.median(a_all), statistics.median(rg_all) if rg_all else None
         r = ratio(g, a)
@@ -376,7 +378,8 @@ def cmd_report(args):
         lines.append("|---|---|---|---|---|---|---|---|---|")
         lines.extend(scale_rows)
     lines.append("")
-    lines.append("Medians of the runs shown; wall time and peak RSS from `/usr/bin/time -v`; search from `hyperfine`.")
+    lines.append("Medians of the runs shown; wall time and peak RSS from `/usr/bin/time -v`; search from `hyperfine`; "
+                 "instructions of one search from valgrind's callgrind, when installed.")
     text = "\n".join(lines) + "\n"
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)

@@ -18,7 +18,9 @@
 #   6. times attache re-indexing with nothing changed, then with 1 % of files edited
 #      (a sentence appended; the files are restored afterwards);
 #   7. times `attache search --json -n 10` against `rg -F -i` over the same files with
-#      hyperfine, and a batch of 1,000 queries with `attache search --queries`;
+#      hyperfine, counts each search's instructions with valgrind's callgrind (when
+#      installed: a figure the machine's load hardly moves), and times a batch of 1,000
+#      queries with `attache search --queries`;
 #   8. with --scaling: the same on 25/50/100 % of the files and on the corpus 4× under
 #      other names (hard links);
 #   9. prints one markdown table of medians and ratios and writes it to
@@ -50,7 +52,7 @@ SCALING=0
 for arg in "$@"; do
   case "$arg" in
     --scaling) SCALING=1 ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^$/p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -220,6 +222,21 @@ search_latency() {   # search_latency INDEX CORPUS KEYPREFIX [rg]
 }
 say "search latency (hyperfine): attache search --json -n 10 vs rg -F -i"
 search_latency "$AIDX" "$CORPUS" search.attache rg
+
+# Instructions of each search, counted by valgrind's callgrind: for the same binary, index
+# and query they move by about 0.2 % from run to run (random hash seeds), however busy the
+# machine is, so two builds can be compared where wall times drown in noise. Skipped when
+# valgrind is not installed.
+if command -v valgrind >/dev/null; then
+  say "instructions per search (valgrind --tool=callgrind)"
+  for q in "${QUERIES[@]}"; do
+    lit="${q//\"/}"
+    slug="$(printf '%s' "$lit" | tr ' ' '_')"
+    (cd "$ROOT" && valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        "$ATTACHE" search --index "$AIDX" --json -n 10 -- "$q" > /dev/null 2> "$B/log/cg-$slug.txt")
+    rec "search.instructions.$lit" "$(sed -n 's/.*refs: *//p' "$B/log/cg-$slug.txt" | tr -d ,)"
+  done
+fi
 
 if "$ATTACHE" search --help 2>/dev/null | grep -q -- '--queries'; then
   say "1,000 queries in one process (attache search --queries)"
