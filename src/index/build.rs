@@ -11,11 +11,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use tantivy::index::SegmentId;
+use tantivy::indexer::UserOperation;
 use tantivy::schema::Field;
+use tantivy::schema::document::Document;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
+use super::pace;
 use super::schema::{KIND_FILE, KIND_PASSAGE, KIND_QUOTE};
 use super::{Store, index_error};
 use crate::error::{Error, Result};
@@ -177,6 +180,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
     let (store, created) = Store::open_or_create(&opts.index_dir, opts.rebuild)?;
     // The writer merges nothing while the run writes; `merge_written` does, at the end.
     let mut writer = store.writer(opts.threads, opts.heap)?;
+    let pacer = pace::Pacer::new(pace::IN_FLIGHT_DOCS);
     let _note = store.note_writer(&fs::canonicalize(&opts.root).unwrap_or(opts.root.clone()));
     store.clean_leftovers(&writer);
     // One view of the index for the run: the file records' document addresses hold in it.
@@ -282,11 +286,16 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
                         report.added += 1;
                     }
                     report.passages += passages;
-                    for doc in docs {
-                        writer
-                            .add_document(doc)
-                            .map_err(|e| write_error(&store.dir, &e))?;
-                    }
+                    // One batch: tantivy writes it into one segment, in order (documents
+                    // added one by one go to whichever writer thread is free). A file's
+                    // passages then share store blocks, whose compression takes their
+                    // repeated title, path and names once.
+                    pacer.wait(docs.len(), pace::PATIENCE);
+                    let batch: Vec<_> = docs
+                        .into_iter()
+                        .map(|doc| UserOperation::Add(pacer.wrap(doc)))
+                        .collect();
+                    writer.run(batch).map_err(|e| write_error(&store.dir, &e))?;
                     report.bytes += bytes;
                     progress.advance(bytes);
                     since_commit += 1;
@@ -441,7 +450,7 @@ fn merge_groups<K: Copy + Ord>(segments: &[(K, u32)], groups: usize) -> Vec<Vec<
 
 /// Commits in two steps, so the fault tests can stop a run between them: segments
 /// flushed to disk but `meta.json` not yet rewritten.
-fn commit(writer: &mut IndexWriter, store: &Store) -> Result<()> {
+fn commit<D: Document>(writer: &mut IndexWriter<D>, store: &Store) -> Result<()> {
     let prepared = writer
         .prepare_commit()
         .map_err(|e| write_error(&store.dir, &e))?;
