@@ -165,6 +165,19 @@ mod tests {
             "woken when the places are freed"
         );
         assert_eq!(pacer.in_flight(), 0);
+        // A waiting file is woken as soon as it fits, before the queue is empty.
+        let mut full: Vec<PacedDoc> = (0..3).map(|_| pacer.wrap(TantivyDocument::new())).collect();
+        let waiter = {
+            let pacer = Arc::clone(&pacer);
+            std::thread::spawn(move || pacer.wait(1, Duration::from_secs(30)))
+        };
+        full.pop();
+        assert!(
+            waiter.join().unwrap_or(false),
+            "woken when one place is free"
+        );
+        assert_eq!(pacer.in_flight(), 2);
+        drop(full);
         // A batch larger than the limit goes when nothing waits.
         assert!(pacer.wait(10, quick));
         let doc = pacer.wrap(TantivyDocument::new());
