@@ -165,16 +165,23 @@ mod tests {
             "woken when the places are freed"
         );
         assert_eq!(pacer.in_flight(), 0);
-        // A waiting file is woken as soon as it fits, before the queue is empty.
+        // A waiting file is woken as soon as it fits, before the queue is empty (not at
+        // the end of its patience).
         let mut full: Vec<PacedDoc> = (0..3).map(|_| pacer.wrap(TantivyDocument::new())).collect();
         let waiter = {
             let pacer = Arc::clone(&pacer);
-            std::thread::spawn(move || pacer.wait(1, Duration::from_secs(30)))
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                (pacer.wait(1, Duration::from_secs(30)), started.elapsed())
+            })
         };
+        // Most likely waiting by then (if not, it finds the place free at once).
+        std::thread::sleep(Duration::from_millis(50));
         full.pop();
+        let (fits, waited) = waiter.join().unwrap_or((false, Duration::MAX));
         assert!(
-            waiter.join().unwrap_or(false),
-            "woken when one place is free"
+            fits && waited < Duration::from_secs(10),
+            "woken after {waited:?}"
         );
         assert_eq!(pacer.in_flight(), 2);
         drop(full);
