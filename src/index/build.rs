@@ -291,9 +291,10 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
                     // passages then share store blocks, whose compression takes their
                     // repeated title, path and names once.
                     pacer.wait(docs.len(), pace::PATIENCE);
-                    let batch: Vec<_> = docs
+                    let batch: Vec<_> = pacer
+                        .wrap_all(docs)
                         .into_iter()
-                        .map(|doc| UserOperation::Add(pacer.wrap(doc)))
+                        .map(UserOperation::Add)
                         .collect();
                     writer.run(batch).map_err(|e| write_error(&store.dir, &e))?;
                     report.bytes += bytes;

@@ -266,8 +266,8 @@ impl Store {
     /// A reader for searching: it keeps only `SEARCH_STORE_CACHE_BLOCKS` decompressed
     /// doc-store blocks per segment. A search reads a few dozen blocks, most of them once;
     /// a block the cache keeps is a fresh allocation of a block's size, so a large cache
-    /// makes every read touch new pages (about 1,150 page faults for one search on the scale index
-    /// against 650 with a small cache; each fault costs microseconds in a VM).
+    /// makes every read touch new pages (about 1,150 page faults for one search on the scale
+    /// index against 650 with a small cache; each fault costs microseconds in a VM).
     pub fn search_reader(&self) -> Result<IndexReader> {
         self.reader_caching(SEARCH_STORE_CACHE_BLOCKS)
     }

@@ -30,7 +30,8 @@ pub const PATIENCE: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct Pacer {
     in_flight: AtomicUsize,
-    /// The waiting file is woken when fewer documents than this are in flight; 0: none waits.
+    /// The waiting file is woken when fewer documents than this are in flight; 0: none
+    /// waits (no count is below 0).
     wake_below: AtomicUsize,
     lock: Mutex<()>,
     freed: Condvar,
@@ -58,9 +59,9 @@ impl Pacer {
     /// larger than the limit goes alone), or `patience` has passed. Returns whether they
     /// fit. One file waits at a time (the writer loop's).
     pub fn wait(&self, n: usize, patience: Duration) -> bool {
-        // Fits while fewer than `below` are in flight.
-        let below = self.limit.saturating_sub(n).saturating_add(1).max(1);
-        let fits = |in_flight: usize| in_flight == 0 || in_flight < below;
+        // Fits while fewer than `below` (at least 1) are in flight.
+        let below = self.limit.saturating_sub(n).saturating_add(1);
+        let fits = |in_flight: usize| in_flight < below;
         if fits(self.in_flight()) {
             return true;
         }
@@ -85,13 +86,16 @@ impl Pacer {
         fitted
     }
 
-    /// Wraps `doc` to be handed to tantivy; its place is taken until tantivy drops it.
-    pub fn wrap(self: &Arc<Self>, doc: TantivyDocument) -> PacedDoc {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        PacedDoc {
-            doc,
-            pacer: Arc::clone(self),
-        }
+    /// Wraps a file's documents to be handed to tantivy; each holds its place until
+    /// tantivy drops it. The places are taken at once, one atomic add for the batch.
+    pub fn wrap_all(self: &Arc<Self>, docs: Vec<TantivyDocument>) -> Vec<PacedDoc> {
+        self.in_flight.fetch_add(docs.len(), Ordering::SeqCst);
+        docs.into_iter()
+            .map(|doc| PacedDoc {
+                doc,
+                pacer: Arc::clone(self),
+            })
+            .collect()
     }
 
     fn release(&self) {
@@ -100,7 +104,7 @@ impl Pacer {
             .fetch_sub(1, Ordering::SeqCst)
             .saturating_sub(1);
         let below = self.wake_below.load(Ordering::SeqCst);
-        if below > 0 && (now == 0 || now < below) {
+        if now < below {
             // Taking the lock orders this wake-up after the waiter's last look.
             let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
             self.freed.notify_all();
@@ -147,7 +151,7 @@ mod tests {
     #[test]
     fn places_are_taken_until_the_documents_are_dropped() {
         let pacer = Pacer::new(3);
-        let first: Vec<PacedDoc> = (0..2).map(|_| pacer.wrap(TantivyDocument::new())).collect();
+        let first = pacer.wrap_all(vec![TantivyDocument::new(); 2]);
         assert_eq!(pacer.in_flight(), 2);
         let quick = Duration::from_millis(20);
         // (documents asked for, whether they fit while two wait)
@@ -167,7 +171,7 @@ mod tests {
         assert_eq!(pacer.in_flight(), 0);
         // A waiting file is woken as soon as it fits, before the queue is empty (not at
         // the end of its patience).
-        let mut full: Vec<PacedDoc> = (0..3).map(|_| pacer.wrap(TantivyDocument::new())).collect();
+        let mut full = pacer.wrap_all(vec![TantivyDocument::new(); 3]);
         let waiter = {
             let pacer = Arc::clone(&pacer);
             std::thread::spawn(move || {
@@ -187,8 +191,10 @@ mod tests {
         drop(full);
         // A batch larger than the limit goes when nothing waits.
         assert!(pacer.wait(10, quick));
-        let doc = pacer.wrap(TantivyDocument::new());
-        assert_eq!(doc.into_tantivy_document(), TantivyDocument::new());
+        let docs = pacer.wrap_all(vec![TantivyDocument::new()]);
+        for doc in docs {
+            assert_eq!(doc.into_tantivy_document(), TantivyDocument::new());
+        }
         assert_eq!(pacer.in_flight(), 0, "converting gives the place back");
     }
 }
