@@ -14,6 +14,7 @@ Subcommands:
   bytes LIST                    total size of the listed files in MB
   timev FILE                    `/usr/bin/time -v` output -> "wall_seconds max_rss_kb"
   hyperfine JSON                hyperfine --export-json -> one "name median_s" line per command
+  segments INDEX                "N segments (docs a segment: min-max)" from a tantivy meta.json
   report RAW OUT                the results table (markdown) from the raw measurements
 
 The texts in ../shared are for testing only: this script reads them where they are (or
@@ -238,6 +239,13 @@ def cmd_hyperfine(args):
         print(f"{r['command']}\t{r['median']:.6f}")
 
 
+def cmd_segments(args):
+    with open(os.path.join(args[0], "meta.json"), encoding="utf-8") as f:
+        docs = [s["max_doc"] for s in json.load(f)["segments"]]
+    spread = f" ({min(docs):,}-{max(docs):,} docs each)" if docs else ""
+    print(f"{len(docs)} segments{spread}")
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -363,7 +371,7 @@ def cmd_report(args):
     lines = []
     lines.append("# attache benchmark")
     lines.append("")
-    for k in ("date", "machine", "corpus", "attache", "tantivy-cli", "rg", "hyperfine", "load"):
+    for k in ("date", "machine", "corpus", "attache", "tantivy-cli", "rg", "hyperfine", "segments", "load"):
         if k in notes:
             lines.append(f"- {k}: {notes[k]}")
     lines.append("")
@@ -395,6 +403,7 @@ COMMANDS = {
     "bytes": cmd_bytes,
     "timev": cmd_timev,
     "hyperfine": cmd_hyperfine,
+    "segments": cmd_segments,
     "report": cmd_report,
 }
 

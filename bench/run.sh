@@ -173,6 +173,8 @@ for i in $(seq 1 "$INDEX_RUNS"); do
   rec attache.index.wall "$w"; rec attache.index.rss "$r"; rec attache.index.size "$(du -sb "$AIDX" | cut -f1)"
   echo "attache: $w s, $r kB: $(cat "$B/log/attache-index.$i.out")" >&2
 done
+# Segments left by the last full run of each: a search pays a fixed cost for every one.
+rec note:segments "attache $($TOOL segments "$AIDX"), tantivy-cli $($TOOL segments "$TIDX")"
 
 # ------------------------------------------------------------------ 6. re-index
 for i in $(seq 1 "$REINDEX_RUNS"); do
