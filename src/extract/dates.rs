@@ -28,9 +28,8 @@
 use regex::{Captures, Regex};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::LazyLock;
 
-use super::rx::WordRegex;
+use super::rx::{Local, WordRegex};
 
 /// A calendar value at year, month or day precision (month/day are 1-based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -573,7 +572,7 @@ fn day_value(
 }
 
 /// Day before month: "14 May 2022", "14. Mai", "14 мая 2022 года", "14 and 15 May", "14th of May".
-static RE_DMY: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_DMY: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(
         r"\b(?P<d1>\d{{1,2}})(?:\.|st|nd|rd|th)?(?:\s*(?:-|–|and|und|bis|to|или|и)\s*(?P<d2>\d{{1,2}})(?:\.|st|nd|rd|th)?)?\s+(?:of\s+)?(?P<mon>(?:{MON_EN_FULL}|{MON_DE}|{MON_RU})\b|(?:{MON_EN_ABBR})\b\.?)(?:\s*,?\s*(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?)?"
     ))
@@ -581,7 +580,7 @@ static RE_DMY: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// Month before day: "May 14, 2022", "May 14 , 1997", "Sept. 11", "May 14-15".
-static RE_MDY: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_MDY: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(
         r"\b(?P<mon>{MON_EN_FULL}|{MON_EN_ABBR})\b\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*(?:-|–|and|to|through)\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:\s*,?\s*(?P<y>\d{{4}})\b)?"
     ))
@@ -589,7 +588,7 @@ static RE_MDY: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// Month and year: "May 2022", "Mai 2022", "мае 2022 года".
-static RE_MY: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_MY: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(
         r"\b(?P<mon>(?:{MON_EN_FULL}|{MON_DE}|{MON_RU})\b|(?:{MON_EN_ABBR})\b\.?)\s*,?\s+(?:of\s+)?(?P<y>\d{{4}})\b(?:\s*(?:года|году|г\.))?"
     ))
@@ -597,12 +596,12 @@ static RE_MY: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// A bare English or German month name; accepted only with cues (see `bare_month_ok`).
-static RE_MONTH: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_MONTH: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(r"\b(?P<mon>{MON_EN_FULL}|{MON_DE})\b")).expect("valid regex")
 });
 
 /// A Russian month after a preposition: "в мае", "с января", "в прошлом мае".
-static RE_MONTH_RU: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_MONTH_RU: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"\b(?:[Вв]о?|[Сс]|[Дд]о|[Кк])\s+(?:(?P<mod>прошлом|этом|следующем)\s+)?(?P<mon>[Яя]нваре|[Фф]еврале|[Мм]арте|[Аа]преле|[Мм]ае|[Ии]юне|[Ии]юле|[Аа]вгусте|[Сс]ентябре|[Оо]ктябре|[Нн]оябре|[Дд]екабре|[Яя]нвар[ья]|[Фф]еврал[ья]|[Мм]арта|[Аа]прел[ья]|[Мм]ая|[Ии]юн[ья]|[Ии]юл[ья]|[Аа]вгуста|[Сс]ентябр[ья]|[Оо]ктябр[ья]|[Нн]оябр[ья]|[Дд]екабр[ья])\b",
     )
@@ -610,7 +609,7 @@ static RE_MONTH_RU: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// All-digit dates: ISO "2022-05-14", dotted "14.05.2022", US slashed "5/14/2022".
-static RE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+static RE_NUMERIC: Local<Regex> = Local::new(|| {
     Regex::new(
         r"(?-u:\b)(?:(?P<iy>[0-9]{4})-(?P<im>[0-9]{2})-(?P<id>[0-9]{2})|(?P<dd>[0-9]{1,2})\.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})|(?P<sm>[0-9]{1,2})/(?P<sd>[0-9]{1,2})/(?P<sy>[0-9]{4}))(?-u:\b)",
     )
@@ -618,11 +617,11 @@ static RE_NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A four-digit number, filtered into years by `years`.
-static RE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(?P<y>[0-9]{4})(?-u:\b)").expect("valid regex"));
+static RE_YEAR: Local<Regex> =
+    Local::new(|| Regex::new(r"(?-u:\b)(?P<y>[0-9]{4})(?-u:\b)").expect("valid regex"));
 
 /// Days named relative to the reference: "today", "yesterday", "gestern", "вчера".
-static RE_DEICTIC: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_DEICTIC: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"\b(?P<w>[Tt]oday|TODAY|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Tt]his\s+(?:morning|afternoon|evening)|[Ll]ast\s+night|[Hh]eute|[Gg]estern|[Vv]orgestern|morgen|übermorgen|[Сс]егодня|[Вв]чера|[Пп]озавчера|[Зз]автра|[Пп]ослезавтра)\b",
     )
@@ -630,7 +629,7 @@ static RE_DEICTIC: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// A modifier ending the text before a weekday ("last ", "this coming ", "vergangenen ").
-static RE_WEEKDAY_MOD: LazyLock<Regex> = LazyLock::new(|| {
+static RE_WEEKDAY_MOD: Local<Regex> = Local::new(|| {
     Regex::new(
         r"(?:^|[^\p{L}])(?P<mod>[Ll]ast|[Nn]ext|[Tt]his\s+past|[Tt]his\s+coming|[Tt]his|[Vv]ergangenen|[Ll]etzten|[Kk]ommenden|[Nn]ächsten|[Пп]рошл(?:ый|ую|ое)|[Сс]ледующ(?:ий|ую|ее))\s+$",
     )
@@ -638,7 +637,7 @@ static RE_WEEKDAY_MOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A weekday name; its modifier is read by `RE_WEEKDAY_MOD`.
-static RE_WEEKDAY: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_WEEKDAY: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(
         r"\b(?P<wd>{WD_EN}|{WD_DE}|[Пп]онедельник|[Вв]торник|[Сс]реду|[Чч]етверг|[Пп]ятницу|[Сс]убботу|[Вв]оскресенье)(?P<pl>s)?\b"
     ))
@@ -646,7 +645,7 @@ static RE_WEEKDAY: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// A date right after a weekday ("Friday, May 14"), anchored at the start of a window.
-static RE_DATE_AHEAD: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_DATE_AHEAD: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(
         r"^,?\s+(?:(?:{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE})\b\.?\s+\d{{1,2}}\b|\d{{1,2}}(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?:{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU})\b|den\s+\d{{1,2}}\.)"
     ))
@@ -654,7 +653,7 @@ static RE_DATE_AHEAD: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// A month with a relative year: "June last year", "Mai vergangenen Jahres", "мае прошлого года".
-static RE_MONTH_REL_YEAR: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_MONTH_REL_YEAR: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(
         r"\b(?P<mon>{MON_EN_FULL}|{MON_DE}|{MON_RU})\s+(?:of\s+)?(?P<mod>this|last|next|vergangenen|letzten|vorigen|dieses|nächsten|kommenden|прошлого|этого|следующего|текущего)\s+(?:year|Jahres|года)\b"
     ))
@@ -662,7 +661,7 @@ static RE_MONTH_REL_YEAR: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// Years in words: "nineteen ninety-six", "the year two thousand".
-static RE_SPELLED_YEAR: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_SPELLED_YEAR: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"\b(?:[Nn]ineteen[\s-]+(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?P<ones>one|two|three|four|five|six|seven|eight|nine))?|[Nn]ineteen[\s-]+(?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|[Tt]he\s+year\s+two\s+thousand(?:\s+(?:and\s+)?(?P<ones2>one|two|three|four|five|six|seven|eight|nine))?)\b",
     )
@@ -670,7 +669,7 @@ static RE_SPELLED_YEAR: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// Holidays with a fixed rule: Thanksgiving, Christmas Day/Eve, New Year's Day/Eve.
-static RE_HOLIDAY: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_HOLIDAY: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<h>Thanksgiving(?:\s+Day)?|Christmas\s+(?:Day|Eve)|New\s+Year['’]s\s+(?:Day|Eve))\b",
     )
@@ -678,7 +677,7 @@ static RE_HOLIDAY: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// A relative year or month: "last year", "this month", "im vergangenen Jahr", "в прошлом году".
-static RE_REL_UNIT: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_REL_UNIT: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"\b(?P<mod>[Tt]his|[Ll]ast|[Nn]ext|[Ee]arlier\s+this|[Ll]ater\s+this|[Ee]arly\s+(?:this|next|last)|[Ll]ate\s+(?:this|next|last)|[Tt]he\s+(?:previous|past|last|next|coming|current|prior)|(?:[Ii]m\s+)?(?:[Vv]ergangene[nms]?|[Ll]etzte[nms]?|[Vv]orige[nms]?|[Kk]ommende[nms]?|[Nn]ächste[nms]?|[Dd]iese[nms]?|[Ll]aufende[nms]?)|(?:[Вв]\s+)?(?:прошлом|этом|следующем|текущем|позапрошлом))\s+(?P<unit>year|month|Jahr(?:es|s)?|Monat(?:s)?|году|месяце)\b",
     )
@@ -686,7 +685,7 @@ static RE_REL_UNIT: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// A count ending the text before "years ago" ("two ", "a ", "3 ").
-static RE_AGO_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+static RE_AGO_COUNT: Local<Regex> = Local::new(|| {
     Regex::new(
         r"(?:^|[^\p{L}\p{N}])(?P<n>[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve|\d{1,2})\s+$",
     )
@@ -694,7 +693,7 @@ static RE_AGO_COUNT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "years ago", "months earlier" (the count is read by `RE_AGO_COUNT`), "year-ago".
-static RE_AGO: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_AGO: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"\b(?P<unit>years?|months?|weeks?|days?)\s+(?:ago|earlier)\b|\b(?P<adj>[Yy]ear-(?:earlier|ago))\b",
     )
@@ -702,7 +701,7 @@ static RE_AGO: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// A month with a modifier: "last October", "this past February", "next March".
-static RE_REL_MONTH: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_REL_MONTH: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(
         r"\b(?P<mod>[Tt]his\s+past|[Tt]his\s+coming|[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<mon>{MON_EN_FULL})\b"
     ))
@@ -767,17 +766,17 @@ fn push_days(
 
 /// Day-month-year and month-day-year written with month names.
 fn named_days(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
-    for c in RE_DMY.captures_iter(text) {
+    for c in RE_DMY.local().captures_iter(text) {
         push_days(out, text, &c, reference, true);
     }
-    for c in RE_MDY.captures_iter(text) {
+    for c in RE_MDY.local().captures_iter(text) {
         push_days(out, text, &c, reference, false);
     }
 }
 
 /// "May 2022", "Mai 2022", "мае 2022 года".
 fn month_years(text: &str, out: &mut Vec<Cand>) {
-    for c in RE_MY.captures_iter(text) {
+    for c in RE_MY.local().captures_iter(text) {
         let (Some(m), Some(y), Some(w)) = (
             c.name("mon").and_then(|m| month_number(m.as_str())),
             year_of(&c, "y"),
@@ -842,7 +841,7 @@ fn bare_month_ok(text: &str, s: usize, e: usize, word: &str) -> bool {
 /// Bare month names resolved against the reference ("in March", "im Mai", "в мае").
 fn bare_months(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
-    for c in RE_MONTH.captures_iter(text) {
+    for c in RE_MONTH.local().captures_iter(text) {
         let Some(m) = c.name("mon") else { continue };
         if !bare_month_ok(text, m.start(), m.end(), m.as_str()) {
             continue;
@@ -871,7 +870,7 @@ fn bare_months(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
             });
         }
     }
-    for c in RE_MONTH_RU.captures_iter(text) {
+    for c in RE_MONTH_RU.local().captures_iter(text) {
         let (Some(m), Some(w)) = (c.name("mon"), c.get(0)) else {
             continue;
         };
@@ -907,7 +906,7 @@ fn resolve_month_strict(month: u8, reference: CalDate, dir: Dir) -> Option<CalDa
 /// "last October", "this past February", "next March".
 fn relative_months(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
-    for c in RE_REL_MONTH.captures_iter(text) {
+    for c in RE_REL_MONTH.local().captures_iter(text) {
         let (Some(md), Some(m), Some(w)) = (c.name("mod"), c.name("mon"), c.get(0)) else {
             continue;
         };
@@ -934,7 +933,7 @@ fn relative_months(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) 
 
 /// "2022-05-14", "14.05.2022", "5/14/2022".
 fn numeric_dates(text: &str, out: &mut Vec<Cand>) {
-    for c in RE_NUMERIC.captures_iter(text) {
+    for c in RE_NUMERIC.local().captures_iter(text) {
         let Some(w) = c.get(0) else { continue };
         // Skip parts of longer number runs ("1.2.2022.5", "2022-05-14-7").
         let nb = after(text, w.end(), 2);
@@ -1030,7 +1029,7 @@ const UNIT_WORDS: &[&str] = &[
 
 /// Bare four-digit years ("in 1997", "в 2022 году").
 fn years(text: &str, out: &mut Vec<Cand>) {
-    for c in RE_YEAR.captures_iter(text) {
+    for c in RE_YEAR.local().captures_iter(text) {
         let Some(m) = c.name("y") else { continue };
         let Some(y) = year_of(&c, "y") else { continue };
         let pb = before(text, m.start(), 2);
@@ -1073,7 +1072,7 @@ fn years(text: &str, out: &mut Vec<Cand>) {
 /// "today", "yesterday", "tonight", "gestern", "вчера" and similar.
 fn deictic_days(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
-    for c in RE_DEICTIC.captures_iter(text) {
+    for c in RE_DEICTIC.local().captures_iter(text) {
         let Some(w) = c.name("w") else { continue };
         let word = w.as_str().to_lowercase();
         let first = word.split_whitespace().next().unwrap_or("");
@@ -1114,7 +1113,7 @@ fn deictic_days(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
 /// Weekday names ("Tuesday", "last Friday", "am Montag", "в среду").
 fn weekdays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
-    for c in RE_WEEKDAY.captures_iter(text) {
+    for c in RE_WEEKDAY.local().captures_iter(text) {
         let (Some(wdm), Some(w)) = (c.name("wd"), c.get(0)) else {
             continue;
         };
@@ -1127,6 +1126,7 @@ fn weekdays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         // The modifier, if any, is read from a short window before the weekday.
         let window = before(text, w.start(), 32);
         let found = RE_WEEKDAY_MOD
+            .local()
             .captures(window)
             .and_then(|mc| mc.name("mod"));
         let start = found.map_or(w.start(), |m| w.start() - window.len() + m.start());
@@ -1154,7 +1154,7 @@ fn weekdays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
             _ => (Dir::Past, false),
         };
         // A weekday heading a date ("Friday, May 14") takes the date's value: leave it to the date.
-        if RE_DATE_AHEAD.is_match(after(text, w.end(), 24)) {
+        if RE_DATE_AHEAD.local().is_match(after(text, w.end(), 24)) {
             continue;
         }
         if let Some(v) = resolve_weekday(wd, r, dir, strict) {
@@ -1170,7 +1170,7 @@ fn weekdays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
 /// "this year", "last month", "im vergangenen Jahr", "в прошлом году".
 fn relative_units(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
-    for c in RE_REL_UNIT.captures_iter(text) {
+    for c in RE_REL_UNIT.local().captures_iter(text) {
         let (Some(md), Some(unit), Some(w)) = (c.name("mod"), c.name("unit"), c.get(0)) else {
             continue;
         };
@@ -1218,7 +1218,7 @@ fn relative_units(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
 /// "two years ago", "three months ago", "two weeks ago", "a year earlier", "year-ago".
 fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
-    for c in RE_AGO.captures_iter(text) {
+    for c in RE_AGO.local().captures_iter(text) {
         let Some(w) = c.get(0) else { continue };
         if c.name("adj").is_some() {
             out.push(Cand {
@@ -1230,7 +1230,10 @@ fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         }
         let window = before(text, w.start(), 16);
         let (Some(nm), Some(unit)) = (
-            RE_AGO_COUNT.captures(window).and_then(|nc| nc.name("n")),
+            RE_AGO_COUNT
+                .local()
+                .captures(window)
+                .and_then(|nc| nc.name("n")),
             c.name("unit"),
         ) else {
             continue;
@@ -1262,7 +1265,7 @@ fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
 /// "June last year", "im Mai vergangenen Jahres", "в мае прошлого года".
 fn month_relative_years(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
-    for c in RE_MONTH_REL_YEAR.captures_iter(text) {
+    for c in RE_MONTH_REL_YEAR.local().captures_iter(text) {
         let (Some(m), Some(md), Some(w)) = (c.name("mon"), c.name("mod"), c.get(0)) else {
             continue;
         };
@@ -1334,7 +1337,7 @@ fn spelled_number(word: &str) -> Option<i32> {
 
 /// Years spelled out as in broadcast transcripts ("nineteen ninety-six", "the year two thousand").
 fn spelled_years(text: &str, out: &mut Vec<Cand>) {
-    for c in RE_SPELLED_YEAR.captures_iter(text) {
+    for c in RE_SPELLED_YEAR.local().captures_iter(text) {
         let Some(w) = c.get(0) else { continue };
         let word = |n: &str| c.name(n).and_then(|m| spelled_number(m.as_str()));
         let year = if let Some(t) = word("tens") {
@@ -1373,7 +1376,7 @@ fn holiday_in(name: &str, year: i32) -> Option<CalDate> {
 fn holidays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
     let rn = day_number(r);
-    for c in RE_HOLIDAY.captures_iter(text) {
+    for c in RE_HOLIDAY.local().captures_iter(text) {
         let (Some(h), Some(w)) = (c.name("h"), c.get(0)) else {
             continue;
         };
@@ -1467,7 +1470,7 @@ fn settle(mut cands: Vec<Cand>) -> Vec<DateMention> {
 // ---------------------------------------------------------------------------
 
 /// A wire dateline at the start of a line: PLACE[, Region][, Month Day[, Year]] [(Agency)] dash.
-static RE_DATELINE: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_DATELINE: Local<WordRegex> = Local::new(|| {
     WordRegex::new(&format!(
         r"^[ \t]*(?P<place>\p{{Lu}}[\p{{L}}.'’/\-]*(?:[ ]\p{{L}}[\p{{L}}.'’/\-]*){{0,4}}(?:,[ ]?\p{{Lu}}[\p{{L}}.]*(?:[ ]\p{{Lu}}[\p{{L}}.]*){{0,3}}){{0,2}})(?:,[ ]*(?:(?P<mon>(?i:{MON_EN_FULL}|{MON_EN_ABBR})|{MON_DE})\.?[ ]+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\.?[ ]+(?P<mon2>{MON_EN_FULL}|{MON_EN_ABBR}|{MON_DE}|{MON_RU}))\b(?:[ ]*,?[ ]*(?P<y>\d{{4}})\b(?:[ ]*,[ ]*\d{{4}}\b)?)?)?[ ]*,?[ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?(?:[ ]*(?P<dash>--?|–|—|_)(?:[ ]|$)|[ ]*(?P<eol>$))"
     ))
@@ -1513,7 +1516,7 @@ fn dateline_at(
     reference: Option<CalDate>,
     weak_ok: bool,
 ) -> Option<Dateline> {
-    let c = RE_DATELINE.captures(line)?;
+    let c = RE_DATELINE.local().captures(line)?;
     let whole = c.get(0)?;
     let place = c.name("place")?;
     let agency = c.name("agency").map(|a| a.as_str().trim().to_string());
@@ -1560,7 +1563,7 @@ fn dateline_at(
 }
 
 /// A line announcing the publication date: "Published:", "Veröffentlicht", "Опубликовано".
-static RE_PUBLISHED_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
+static RE_PUBLISHED_CUE: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"(?i)^\s*(?:published|posted|updated|last updated|date|veröffentlicht|stand|aktualisiert|опубликовано|дата публикации|обновлено)\b",
     )
@@ -1596,7 +1599,7 @@ pub fn find_published(text: &str) -> Option<(CalDate, usize, usize)> {
         let line = &head[line_start..line_end];
         let content = line.trim();
         if !content.is_empty() && content.len() <= 80 {
-            let cue = RE_PUBLISHED_CUE.is_match(line);
+            let cue = RE_PUBLISHED_CUE.local().is_match(line);
             for m in find_dates(line, None) {
                 if !m.value.is_full() {
                     continue;

@@ -10,9 +10,8 @@
 
 use regex::Regex;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
-use super::rx::WordRegex;
+use super::rx::{Local, WordRegex};
 
 /// Whether a quote reproduces the words (direct) or reports their content (indirect).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -174,22 +173,22 @@ pub fn find_outlets(text: &str) -> Vec<Outlet> {
 /// `find_outlets` with the article's names already collected.
 pub fn find_outlets_with(text: &str, names: &NameIndex) -> Vec<Outlet> {
     let mut out: Vec<Outlet> = Vec::new();
-    for m in OUTLET_AFTER_CUE.captures_iter(text) {
+    for m in OUTLET_AFTER_CUE.local().captures_iter(text) {
         if let Some(g) = m.get(1) {
             push_outlet(&mut out, text, g.start(), g.end(), names, true);
         }
     }
-    for m in OUTLET_BEFORE_CUE.captures_iter(text) {
+    for m in OUTLET_BEFORE_CUE.local().captures_iter(text) {
         if let Some(g) = m.get(1) {
             push_outlet(&mut out, text, g.start(), g.end(), names, false);
         }
     }
-    for m in OUTLET_PAREN.captures_iter(text) {
+    for m in OUTLET_PAREN.local().captures_iter(text) {
         if let Some(g) = m.get(1) {
             push_outlet(&mut out, text, g.start(), g.end(), names, false);
         }
     }
-    for m in OUTLET_KNOWN_CUE.find_iter(text) {
+    for m in OUTLET_KNOWN_CUE.local().find_iter(text) {
         push_outlet(&mut out, text, m.start(), m.end(), names, false);
     }
     out.sort_by_key(|o| (o.start, o.end));
@@ -512,7 +511,7 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
         return false;
     }
     let g = gap.trim();
-    if SPEECH_VERB.is_match(gap) {
+    if SPEECH_VERB.local().is_match(gap) {
         // “…,” he said. “…” — one attribution sentence between the fragments. The first
         // fragment ends in a comma (or ?, !, a dash): “the mechanics” of the plan, X said. “…”
         // quotes a phrase inside a sentence of its own.
@@ -520,7 +519,7 @@ fn is_split_gap(text: &str, qs: usize, qe: usize, next: usize) -> bool {
             return false;
         }
         // “…,” Trump said, adding later, “…” — a second statement, not the rest of the first.
-        if SPEECH_VERB.find_iter(gap).count() > 1 {
+        if SPEECH_VERB.local().find_iter(gap).count() > 1 {
             return false;
         }
         let one_sentence = first_sentence_end(g).is_none_or(|k| k >= g.len());
@@ -555,7 +554,7 @@ fn named_subject(text: &str, pos: usize, names: &NameIndex) -> Option<String> {
 /// speech ("Flynn said Trump has “enormous respect” for the military"). English only, and
 /// not `SPEECH_VERB`: that one holds German "so" and words like "read", common in any
 /// English sentence.
-static REPORTING_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
+static REPORTING_VERB: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"\b(?:said|says|say|saying|told|tells|added|adds|adding|argued|argues|arguing|claimed|claims|wrote|writes|called|calls|calling|noted|notes|stated|explained|insisted|insisting|warned|suggested|described|describes|describing|declared|asserted|contended|maintained|recalled|condemned|condemns|compared|compares|accused|accuses|criticized|criticised|denounced|praised|wondered|responded|replied|pledged|promised|vowed|predicted|acknowledged|admitted|conceded|urged|announced|complained|blamed|dismissed|labeled|labelled|branded)\b",
     )
@@ -592,7 +591,7 @@ fn is_mixed_quotation(text: &str, start: usize, end: usize) -> bool {
         .chars()
         .next_back()
         .is_some_and(|c| c.is_alphanumeric());
-    lower_start && !ends_sentence && woven && REPORTING_VERB.is_match(sentence)
+    lower_start && !ends_sentence && woven && REPORTING_VERB.local().is_match(sentence)
 }
 
 /// Whether the quote at `start` opens with a low-9 mark or a guillemet (German, Russian).
@@ -621,7 +620,7 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
     // "unter dem Motto „…“", "Themen wie „…“", "(etwa: „…“)": a noun or phrase that
     // announces a name or title, right before the mark in the same sentence, whatever
     // the title's punctuation ("Cannabis - ein Problem?!").
-    if NAME_CUE.is_match(context_before(text, start, 40)) && !inner.contains('\n') {
+    if NAME_CUE.local().is_match(context_before(text, start, 40)) && !inner.contains('\n') {
         return true;
     }
     if inner.ends_with(['.', ',', '!', '?', '…']) || inner.contains('\n') || inner.contains(". ")
@@ -649,7 +648,7 @@ fn is_title_like(text: &str, start: usize, end: usize) -> bool {
         && (all_caps || russian_title || after_name_noun(text, start, inner))
         && !german_opinion_word(text, start))
         || (words.len() >= 2 && after_german_definite_article(text, start, inner))
-        || TITLE_CUE.is_match(context_before(text, start, 40))
+        || TITLE_CUE.local().is_match(context_before(text, start, 40))
         || named_after(text, end)
         || (continental_marks(text, start) && foreign_phrase(text, start, &words))
 }
@@ -667,7 +666,7 @@ fn german_opinion_word(text: &str, start: usize) -> bool {
         .strip_suffix(' ')
         .and_then(|b| b.split_whitespace().next_back())
         .is_some_and(|w| matches!(w, "als" | "ein" | "eine" | "einen" | "einer" | "von"))
-        && OPINION_CUE.is_match(sentence)
+        && OPINION_CUE.local().is_match(sentence)
 }
 
 /// A capitalised phrase in low-9 marks right after a German definite article names a thing
@@ -790,7 +789,7 @@ struct Attribution {
 }
 
 /// Speech verbs of English, German and Russian (whole words).
-static SPEECH_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
+static SPEECH_VERB: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"(?x)\b(?:
         (?:has|had|have|was|is)\s+(?:said|told|added|written|asked|insisted|argued|warned|noted|stated|claimed|explained|called|described)
@@ -821,7 +820,7 @@ static SPEECH_VERB: LazyLock<WordRegex> = LazyLock::new(|| {
 
 /// Verbs that put words in quote marks into someone's mouth without saying "said":
 /// "bezeichnete den Plan als „…“", "sprach von einer „…“", "called it a “…”".
-static OPINION_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
+static OPINION_CUE: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"(?x)\b(?:begrüßt\w*|lobt\w*|wertet\w*|verurteilt\w*|kritisiert\w*|bezeichne\w*
         |nennt|nannte\w*|spricht|sprach\w*|warf|wirft|vorgeworfen|beklagt\w*|befürchte\w*|hofft\w*
@@ -833,25 +832,25 @@ static OPINION_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// A line opening with a short name and a colon: "Pat Smith: …".
-static HEAD_COLON: LazyLock<Regex> = LazyLock::new(|| {
+static HEAD_COLON: Local<Regex> = Local::new(|| {
     Regex::new(r"^(\p{Lu}[\p{L}.’'\-]*(?: \p{Lu}[\p{L}.’'\-]*){0,3}): ")
         .expect("valid headline-colon regex")
 });
 
 /// A lower-case past-tense verb right before the quote: "Trump boasted, “…”".
-static ED_VERB_END: LazyLock<WordRegex> = LazyLock::new(|| {
+static ED_VERB_END: Local<WordRegex> = Local::new(|| {
     WordRegex::new(r"\b(\p{Ll}{3,}ed)(?:\s+(?:him|her|them|us|me|reporters))?[,:]\s*$")
         .expect("valid ed-verb regex")
 });
 
 /// German say-verbs after which the subject usually follows (V2 inversion).
-static GERMAN_SAY: LazyLock<Regex> = LazyLock::new(|| {
+static GERMAN_SAY: Local<Regex> = Local::new(|| {
     Regex::new(r"^(?:sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|schrieb|schreibt|äußerte|antwortete|fuhr|ergänzte|fügte|warnte|versicherte|erläuterte|kommentierte|sprach|spricht|teilte|teilt|unterstrich|bekräftigte|verkündete|mahnte|begründete|entgegnete|stellte|rief|riefen|ruft)$")
         .expect("valid German say-verb regex")
 });
 
 /// Prepositional attributions: "according to X", "laut X", "по словам X".
-static ACCORDING: LazyLock<WordRegex> = LazyLock::new(|| {
+static ACCORDING: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"(?xi)\b(?:according\s+to|laut|по\s+словам|по\s+мнению|по\s+данным
         |nach\s+(?:den\s+)?(?:Auffassung|Ansicht|Worten|Angaben|Aussagen?|Einschätzung|Meinung
@@ -863,17 +862,17 @@ static ACCORDING: LazyLock<WordRegex> = LazyLock::new(|| {
 
 /// A German sentence naming a document or place as the source: "In dem Schreiben heißt
 /// es", "Auf der Homepage hieß es".
-static PLACE_HEISST_ES: LazyLock<Regex> = LazyLock::new(|| {
+static PLACE_HEISST_ES: Local<Regex> = Local::new(|| {
     Regex::new(r"^(?:In|Im|Auf|Aus)\s+([^.:;]{3,160}?)\s+(?:(?:heißt|hieß|heisst|hiess)\s+es|fand\s+sich|findet\s+sich|steht|stand)\b")
         .expect("valid heißt-es regex")
 });
 
 /// "X zufolge" (German postposition).
-static ZUFOLGE: LazyLock<WordRegex> =
-    LazyLock::new(|| WordRegex::new(r"\bzufolge\b").expect("valid zufolge regex"));
+static ZUFOLGE: Local<WordRegex> =
+    Local::new(|| WordRegex::new(r"\bzufolge\b").expect("valid zufolge regex"));
 
 /// Words before a short quote that mark it as a name or title, not speech.
-static TITLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+static TITLE_CUE: Local<Regex> = Local::new(|| {
     Regex::new(
         r"(?i)(?:newspaper|magazine|book|film|movie|song|album|show|series|program|programme|operation|group|party|campaign|titled|entitled|named|called|dubbed|known\s+as|Zeitung|Magazin|Magazines|Buch|Film|Lied|Album|Sendung|Gruppe|Partei|Operation|Titel|namens|Motto|lautet|Leitlinie|Prädikat|Organisation|Initiative|Kampagne|Website|Homepage|Domain|Verband|so\s+genannten|sogenannten|газета|газеты|газете|журнал|журнала|группа|группы|группой|партия|партии|компания|компании|фильм|книга|операция|движение|движения|канал|канала|агентство|издание|клуб|клуба)\W{0,3}$",
     )
@@ -884,7 +883,7 @@ static TITLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// and punctuation: "unter dem Motto „…“", "das Buch „…“", "Themen wie „…“", "darunter
 /// „…“", "(übersetzt etwa: „…“)". Nothing between the word and the mark but a space (a
 /// colon only after "etwa"/"übersetzt": "Studie: „…“" heads a statement).
-static NAME_CUE: LazyLock<Regex> = LazyLock::new(|| {
+static NAME_CUE: Local<Regex> = Local::new(|| {
     Regex::new(
         r"\b(?:(?:Motto|Titel|Titeln|namens|Buch|Film|Lied|Album|Sendung|Ausstellung|Studie|Thema|Themen\s+wie|darunter|Projekt|Programm|Festival|Kongress|Konferenz|Roman|Musical|Serie|Produkt)\(?|(?:etwa|übersetzt):)[ \u{a0}]?$",
     )
@@ -1059,7 +1058,7 @@ fn attribute_raw(text: &str, span: &Span) -> Attribution {
     }
     // Headline style "Rush Limbaugh: … ‘Reeks of Fear.’".
     let head = context_before(text, start, CONTEXT);
-    if let Some(c) = HEAD_COLON.captures(head)
+    if let Some(c) = HEAD_COLON.local().captures(head)
         && let Some(g) = c.get(1)
         && head
             .get(c.get(0).map_or(0, |m| m.end())..)
@@ -1084,8 +1083,8 @@ fn attribute_raw(text: &str, span: &Span) -> Attribution {
     // next to it), so those go on to the sentence's subject.
     if is_short_phrase(text, start, end, 6)
         && !continental_marks(text, start)
-        && !SPEECH_VERB.is_match(before)
-        && !OPINION_CUE.is_match(before)
+        && !SPEECH_VERB.local().is_match(before)
+        && !OPINION_CUE.local().is_match(before)
     {
         return Attribution::default();
     }
@@ -1243,7 +1242,7 @@ fn attribute_after(after: &str, ended: bool) -> Option<Attribution> {
     }
     // The first speech verb after a short subject or a name with its apposition ("Scott
     // Pruitt, the attorney general of one of the states suing the EPA, said").
-    let Some(verb) = SPEECH_VERB.find_iter(body).take(4).find(|v| {
+    let Some(verb) = SPEECH_VERB.local().find_iter(body).take(4).find(|v| {
         body.get(..v.start()).is_some_and(|h| {
             (v.start() <= 120 && h.split_whitespace().count() <= 7) || apposed_name(h).is_some()
         })
@@ -1372,7 +1371,7 @@ fn apposed_name(head: &str) -> Option<String> {
         || first.starts_with(|c: char| c.is_ascii_digit())
         || matches!(lower.as_str(), "who" | "whose" | "which")
         || first.starts_with(char::is_lowercase)
-        || PARTY_CODE.is_match(first);
+        || PARTY_CODE.local().is_match(first);
     // The apposition stays inside one sentence: no ". X" after a word longer than an
     // abbreviation ("Vt.", "Wis." and "Jr." are fine), no ";", "!" or "?".
     let appos_words: Vec<&str> = apposition.split_whitespace().collect();
@@ -1380,7 +1379,7 @@ fn apposed_name(head: &str) -> Option<String> {
         || appos_words.windows(2).any(|w| {
             w[1].starts_with(char::is_uppercase)
                 && w[0].strip_suffix('.').is_some_and(|b| {
-                    b.chars().count() > 4 && !b.contains('.') && !PARTY_CODE.is_match(b)
+                    b.chars().count() > 4 && !b.contains('.') && !PARTY_CODE.local().is_match(b)
                 })
         });
     (named && opens_apposition && !crosses).then(|| name.trim().to_string())
@@ -1441,8 +1440,8 @@ fn is_german_role_noun(lower: &str) -> bool {
 }
 
 /// A US party and state tag: "R-Wis.", "D-N.Y.", "I-Vt.".
-static PARTY_CODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[RDI]-\p{Lu}").expect("valid party-code regex"));
+static PARTY_CODE: Local<Regex> =
+    Local::new(|| Regex::new(r"^[RDI]-\p{Lu}").expect("valid party-code regex"));
 
 /// `s` without parenthetical notes of up to 40 bytes: "Sen. Claire McCaskill (D-Mo.) said".
 fn without_parentheticals(s: &str) -> String {
@@ -1896,6 +1895,7 @@ fn subject_after(after_verb: &str) -> Option<String> {
 /// case: a capitalised noun in -te, "Abgeordnete", is told apart by the caller).
 fn is_verb_like(w: &str) -> bool {
     SPEECH_VERB
+        .local()
         .find(w)
         .is_some_and(|m| m.start() == 0 && m.end() == w.len())
         || matches!(
@@ -2048,7 +2048,7 @@ fn is_adverbs_only(s: &str) -> bool {
 /// Attribution before the opening mark: "X said:", "X told Y, “", "erklärte er:".
 fn attribute_before(before: &str) -> Option<Attribution> {
     // A verb right before the quote is the strongest cue: "Trump boasted, “…”".
-    if let Some(m) = ED_VERB_END.captures(before).and_then(|c| c.get(1))
+    if let Some(m) = ED_VERB_END.local().captures(before).and_then(|c| c.get(1))
         && let Some(sp) = walk_back(before.get(..m.start())?)
     {
         return Some(Attribution {
@@ -2056,7 +2056,7 @@ fn attribute_before(before: &str) -> Option<Attribution> {
             outlet: None,
         });
     }
-    let verbs: Vec<regex::Match> = SPEECH_VERB.find_iter(before).collect();
+    let verbs: Vec<regex::Match> = SPEECH_VERB.local().find_iter(before).collect();
     for verb in verbs.iter().rev().take(3) {
         let head = before.get(..verb.start())?;
         let tail = before.get(verb.end()..)?;
@@ -2121,7 +2121,7 @@ fn attribute_before(before: &str) -> Option<Attribution> {
             });
         }
         // German/Russian inversion: "Der Zeitung sagte Max Muster:", "erklärte er:".
-        let inverted = is_cyrillic(verb.as_str()) || GERMAN_SAY.is_match(verb.as_str());
+        let inverted = is_cyrillic(verb.as_str()) || GERMAN_SAY.local().is_match(verb.as_str());
         // "Rucker Culpepper, who runs the veterans' effort, said, “…”".
         if let Some(sp) = apposed_name(head) {
             return Some(Attribution {
@@ -2193,7 +2193,7 @@ fn attribute_before(before: &str) -> Option<Attribution> {
     if let Some(a) = attribute_according(before) {
         return Some(a);
     }
-    if let Some(m) = ED_VERB_END.captures(before).and_then(|c| c.get(1))
+    if let Some(m) = ED_VERB_END.local().captures(before).and_then(|c| c.get(1))
         && let Some(sp) = walk_back(before.get(..m.start())?)
     {
         return Some(Attribution {
@@ -2226,7 +2226,7 @@ fn german_verb_final_subject(head: &str, tail: &str, verb: &str) -> Option<Strin
     const AUX: &[&str] = &["hatte", "hat", "habe", "hätte", "hatten", "haben"];
     let german = verb.chars().any(|c| matches!(c, 'ä' | 'ö' | 'ü' | 'ß'))
         || verb.starts_with("ge")
-        || GERMAN_SAY.is_match(verb);
+        || GERMAN_SAY.local().is_match(verb);
     if !german || tail.trim() != ":" {
         return None;
     }
@@ -2279,7 +2279,7 @@ fn quoted_object(tail: &str) -> Option<String> {
 
 /// "according to X", "laut X", "по словам X", "X zufolge" anywhere in `s`.
 fn attribute_according(s: &str) -> Option<Attribution> {
-    if let Some(m) = ACCORDING.find_iter(s).last() {
+    if let Some(m) = ACCORDING.local().find_iter(s).last() {
         let rest = s.get(m.end()..)?;
         if let Some(sp) = walk_forward(rest) {
             let outlet = if looks_like_outlet(&sp, None) {
@@ -2294,7 +2294,7 @@ fn attribute_according(s: &str) -> Option<Attribution> {
         }
     }
     // "In der Erklärung heißt es: „…“", "Auf der Homepage hieß es dazu, …".
-    if let Some(c) = PLACE_HEISST_ES.captures(s.trim_start())
+    if let Some(c) = PLACE_HEISST_ES.local().captures(s.trim_start())
         && let Some(g) = c.get(1)
         && let Some(sp) = walk_forward(g.as_str())
     {
@@ -2303,7 +2303,7 @@ fn attribute_according(s: &str) -> Option<Attribution> {
             outlet: None,
         });
     }
-    if let Some(m) = ZUFOLGE.find(s)
+    if let Some(m) = ZUFOLGE.local().find(s)
         && let Some(sp) = walk_back(s.get(..m.start())?)
     {
         return Some(Attribution {
@@ -2322,7 +2322,7 @@ fn attribute_anywhere(s: &str) -> Option<Attribution> {
 /// The outlet named after a verb like "told" ("told Europetime", "speaking to Europetime").
 fn outlet_after_verb(s: &str, from: usize) -> Option<String> {
     let rest = s.get(from..)?;
-    let m = OUTLET_AFTER_CUE.captures(rest)?;
+    let m = OUTLET_AFTER_CUE.local().captures(rest)?;
     let g = m.get(1)?;
     if g.start() > 80 {
         return None;
@@ -3034,7 +3034,7 @@ fn walk_forward(tail: &str) -> Option<String> {
             return Some(w.to_string());
         }
         // "Rep. G.K. Butterfield (D-N.C.)": the party and state are no part of the name.
-        if !picked.is_empty() && PARTY_CODE.is_match(w) {
+        if !picked.is_empty() && PARTY_CODE.local().is_match(w) {
             break;
         }
         let next_upper = words.get(k + 1).is_some_and(|(n, _)| starts_upper(n));
@@ -3390,7 +3390,7 @@ fn previous_paragraph_tail(text: &str, start: usize) -> Option<&str> {
 // ---------------------------------------------------------------------------------------------
 
 /// "X said (that) …", "X sagte, dass …", "X заявил, что …".
-static INDIRECT: LazyLock<WordRegex> = LazyLock::new(|| {
+static INDIRECT: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"(?x)\b(?:said|says|told\s+[\p{L}\s]{1,40}?|added|argued|warned|claimed|insisted|noted|stated|explained|announced|believes|thinks)\s+that\s
         |\b(?:sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|kritisierte|berichtete|teilte\s+mit|fügte\s+hinzu)\s*,\s*(?:dass\s)?
@@ -3400,7 +3400,7 @@ static INDIRECT: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// English reporting verbs followed directly by the reported clause ("Stein said she plans …").
-static INDIRECT_BARE: LazyLock<WordRegex> = LazyLock::new(|| {
+static INDIRECT_BARE: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"(?x)\b(?:(?:is|are|was|were|has|have|had|also|then|will|would|did|does|do)[\ \t]+(?:not[\ \t]+)?){0,2}
         (?:says|said|say|notes|noted|note|reported|reports|added|adds|argued|argues|argue|claimed|claims|claim
@@ -3427,7 +3427,7 @@ static INDIRECT_BARE: LazyLock<WordRegex> = LazyLock::new(|| {
 
 /// A transcript line: a speaker's name in capitals and a colon opening a paragraph
 /// (`"WALLACE: Let’s start …`, `PENCE: Well, …`).
-static TRANSCRIPT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+static TRANSCRIPT_LINE: Local<Regex> = Local::new(|| {
     Regex::new(r#"(?m)^[ \t]*["“]?([A-Z][A-Z.'’\- ]{0,30}[A-Z.]):[ \t]+([^\n]+)"#)
         .expect("valid transcript-line regex")
 });
@@ -3489,19 +3489,19 @@ const INTENT_VERBS: &[&str] = &[
 ];
 
 /// ", according to X" closing a sentence.
-static ACCORDING_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+static ACCORDING_CLAUSE: Local<Regex> = Local::new(|| {
     Regex::new(r",[\ \t]+(?:according[\ \t]+to|laut|so)[\ \t]+([^.,;\n]{2,80})[.;]")
         .expect("valid according-clause regex")
 });
 
 /// "According to X, …" opening a sentence of reported content.
-static ACCORDING_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+static ACCORDING_LEAD: Local<Regex> = Local::new(|| {
     Regex::new(r"(?:According|according)[\ \t]+to[\ \t]+([^,.;\n“”„«»\x22]{2,100}),[\ \t]+")
         .expect("valid according-lead regex")
 });
 
 /// ", Smith said." / ", said Smith." closing a sentence of reported speech.
-static TRAILING_SAID: LazyLock<Regex> = LazyLock::new(|| {
+static TRAILING_SAID: Local<Regex> = Local::new(|| {
     Regex::new(
         r"(?x),[\ \t]+(?:([^,.;\n“”\x22]{1,60}?)[\ \t]+(?:said|says|added|noted|explained|argued|wrote|warned|told[\ \t][^.\n]{1,40})
         |(?:said|says|added)[\ \t]+([^.;\n“”\x22]{1,80}))[.;]",
@@ -3535,7 +3535,7 @@ fn apposed_subject(before: &str) -> Option<String> {
 /// Finds indirect-speech contents that do not overlap the direct quotes in `direct`.
 fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) -> Vec<Quote> {
     let mut found: Vec<Quote> = Vec::new();
-    for m in INDIRECT.find_iter(text) {
+    for m in INDIRECT.local().find_iter(text) {
         let verb_at = m.start();
         let speaker_after = || {
             // "sagte der Minister, dass": the subject follows the verb.
@@ -3551,7 +3551,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             found.push(q);
         }
     }
-    for m in INDIRECT_BARE.find_iter(text) {
+    for m in INDIRECT_BARE.local().find_iter(text) {
         let before = context_before(text, m.start(), 200);
         let verb = text.get(m.start()..m.end()).unwrap_or("");
         // "Trump revised his plan, promising to …": a participle after a comma says what
@@ -3594,7 +3594,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             found.push(q);
         }
     }
-    for m in ACCORDING_LEAD.captures_iter(text) {
+    for m in ACCORDING_LEAD.local().captures_iter(text) {
         // "According to a NATO official speaking to X, Georgia and NATO are discussing …".
         let (Some(who), Some(all)) = (m.get(1), m.get(0)) else {
             continue;
@@ -3604,9 +3604,10 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             found.push(q);
         }
     }
-    let trailing = ACCORDING_CLAUSE
+    let (according, said) = (ACCORDING_CLAUSE.local(), TRAILING_SAID.local());
+    let trailing = according
         .captures_iter(text)
-        .chain(TRAILING_SAID.captures_iter(text));
+        .chain(said.captures_iter(text));
     for m in trailing {
         // "…, according to the poll." / "…, Smith said." — the clause before it is the content.
         let (Some(who), Some(all)) = (m.get(1).or_else(|| m.get(2)), m.get(0)) else {
@@ -3649,7 +3650,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
 
 /// Where a reported clause gives way to another statement of the same speaker within one
 /// sentence: "…, arguing that …", "… — and he noted that …", "…; …".
-static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+static CLAUSE_BREAK: Local<Regex> = Local::new(|| {
     Regex::new(
         r"(?x),[\ \t]+(?:arguing|adding|saying|noting|citing|insisting|claiming|warning|explaining|according[\ \t]+to)\b
         |[\ \t](?:—|–|--)[\ \t]+(?:and|but|while|adding|saying|noting|arguing)\b
@@ -3664,7 +3665,7 @@ static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
 /// quotation of their own (a transcript quoted whole opens each paragraph with a mark).
 fn transcript_lines(text: &str) -> Vec<Quote> {
     let mut found = Vec::new();
-    for c in TRANSCRIPT_LINE.captures_iter(text) {
+    for c in TRANSCRIPT_LINE.local().captures_iter(text) {
         let (Some(label), Some(said)) = (c.get(1), c.get(2)) else {
             continue;
         };
@@ -3693,7 +3694,7 @@ fn transcript_lines(text: &str) -> Vec<Quote> {
 fn indirect_at(text: &str, start: usize, speaker: Option<String>) -> Option<Quote> {
     let line = context_after(text, start, 600);
     let len = first_sentence_end(line).unwrap_or(line.len());
-    let len = match CLAUSE_BREAK.find(line.get(..len)?) {
+    let len = match CLAUSE_BREAK.local().find(line.get(..len)?) {
         Some(m) if line.get(..m.start())?.split_whitespace().count() >= 3 => m.start(),
         _ => len,
     };
@@ -3797,7 +3798,7 @@ pub struct NameIndex {
 }
 
 /// Runs of two to four capitalised words (candidate person names).
-static NAME_RUN: LazyLock<Regex> = LazyLock::new(|| {
+static NAME_RUN: Local<Regex> = Local::new(|| {
     Regex::new(r"\p{Lu}[\p{L}.\-]*(?:[ \t]+\p{Lu}(?:\.|[\p{L}\-]*)){1,4}")
         .expect("valid name-run regex")
 });
@@ -3811,7 +3812,7 @@ impl NameIndex {
         // A headline in title case ("Gold Star Mom Corners Obama") runs words together that
         // are no one's name; its names come again in the body.
         let skip = title_case_headline(text);
-        for m in NAME_RUN.find_iter(text) {
+        for m in NAME_RUN.local().find_iter(text) {
             if m.start() < skip {
                 continue;
             }
@@ -4051,7 +4052,7 @@ fn is_role_phrase(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 
 /// Cue then outlet name: "told Europetime", "in an interview with the BBC", "сообщает ТАСС".
-static OUTLET_AFTER_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
+static OUTLET_AFTER_CUE: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"(?x)\b(?i:told|telling|speaking\s+to|spoke\s+to|talking\s+to|said\s+to|interview\s+with|interview\s+to|interviewed\s+by|according\s+to|quoted\s+by
         |gegenüber|Interview\s+mit|laut|berichtete|berichtet|sagte\s+(?:der|dem)|meldete|meldet
@@ -4063,7 +4064,7 @@ static OUTLET_AFTER_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// Outlet name then cue: "Xinhua reported", "The Washington Post reports".
-static OUTLET_BEFORE_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
+static OUTLET_BEFORE_CUE: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
         r"((?:The\s+)?\p{Lu}[\p{L}\p{N}.\-&]*(?:\s+\p{Lu}[\p{L}\p{N}.\-&]*){0,3})\s+(?:reported|reports|has\s+reported|quoted|berichtete|berichtet|meldete|meldet|сообщает|сообщило|сообщил|передает|пишет)\b",
     )
@@ -4071,15 +4072,14 @@ static OUTLET_BEFORE_CUE: LazyLock<WordRegex> = LazyLock::new(|| {
 });
 
 /// Wire credits in parentheses: "(AFP)", "(Reuters)".
-static OUTLET_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+static OUTLET_PAREN: Local<Regex> = Local::new(|| {
     Regex::new(r"\((AFP|Reuters|AP|Xinhua|dpa|DPA|TASS|Interfax|ANSA|EFE|UPI|Kyodo|Yonhap|IANS|PTI|ТАСС|РИА Новости|Интерфакс|sda|APA|KNA|epd|ddp|AFX)\)")
         .expect("valid wire regex")
 });
 
 /// Wire agencies named as a source inside sentences: "ТАСС", "РИА Новости" after a cue.
-static OUTLET_KNOWN_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:РИА Новости|Интерфакс|ТАСС)").expect("valid known-outlet regex")
-});
+static OUTLET_KNOWN_CUE: Local<Regex> =
+    Local::new(|| Regex::new(r"(?:РИА Новости|Интерфакс|ТАСС)").expect("valid known-outlet regex"));
 
 /// Words that end typical outlet names.
 fn has_outlet_word(name: &str) -> bool {

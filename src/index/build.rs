@@ -270,6 +270,9 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
                     let _ = tx.send(process(c, recorded, f));
                 });
             });
+            // The workers' regex caches (about 55 MB each) go now, not whenever the pool's
+            // threads happen to end: the merge after this run must not carry them.
+            pool.broadcast(|_| crate::extract::rx::release_thread_caches());
         });
         for outcome in rx {
             match outcome {
