@@ -29,8 +29,8 @@
 # Knobs (environment): THREADS (2), INDEX_RUNS (3), REINDEX_RUNS (3), SEARCH_RUNS (30),
 # RG_RUNS (10), BATCH_RUNS (5), TCLI_MEM (tantivy-cli's budget in bytes, its default
 # 1000000000), ATTACHE_HEAP (MB; empty = attache's default), ATTACHE_MERGE (1: index with
-# --merge, so the full index ends in one segment per thread), SHARED (../shared),
-# BENCH_DIR (target/bench).
+# --merge, one segment per thread however large; 0: with --no-merge, the segments as
+# written; empty: attache's default), SHARED (../shared), BENCH_DIR (target/bench).
 # Not part of `cargo test`.
 
 set -euo pipefail
@@ -106,6 +106,7 @@ ATTACHE="${CARGO_TARGET_DIR:-$ROOT/target}/release/attache"
 HEAP_ARGS=()
 [ -n "$ATTACHE_HEAP" ] && HEAP_ARGS=(--heap "$ATTACHE_HEAP")
 [ "${ATTACHE_MERGE:-}" = 1 ] && HEAP_ARGS+=(--merge)
+[ "${ATTACHE_MERGE:-}" = 0 ] && HEAP_ARGS+=(--no-merge)
 
 # ------------------------------------------------------------------ 4. peers' input
 FILES="$B/files.txt"

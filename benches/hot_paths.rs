@@ -17,7 +17,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use attache::index::build::{IndexOptions, NoProgress, index_folder};
+use attache::index::build::{IndexOptions, Merge, NoProgress, index_folder};
 use attache::meta::Meta;
 use attache::passage::{MAX_PASSAGE_CHARS, split_passages};
 use attache::{SearchRequest, Searcher, analyze};
@@ -318,7 +318,7 @@ fn bench_search(c: &mut Criterion) {
         rebuild: false,
         threads: 2,
         heap: 64_000_000,
-        merge: false,
+        merge: Merge::Off,
     };
     index_folder(&opts, &NoProgress).expect("index the generated articles");
 

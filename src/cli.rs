@@ -16,7 +16,9 @@ use serde_json::json;
 use crate::error::Error;
 use crate::extract::{CalDate, QuoteKind, analyze};
 use crate::facets::{FacetBy, fill_periods};
-use crate::index::build::{IndexOptions, IndexReport, Progress, Skipped, decode, index_folder};
+use crate::index::build::{
+    IndexOptions, IndexReport, Merge, Progress, Skipped, decode, index_folder,
+};
 use crate::meta::Meta;
 use crate::search::{Hit, QuoteHit, SearchRequest, Searcher};
 use crate::stats::Stats;
@@ -123,10 +125,15 @@ struct IndexArgs {
     /// fewer segments (faster searches) and costs as much more peak memory.
     #[arg(long)]
     heap: Option<usize>,
-    /// Merge what this run wrote into one segment per thread, however large: searches get
-    /// faster, the run slower (small runs are merged anyway).
-    #[arg(long)]
+    /// Merge what this run wrote into one segment per thread however large, the merges side
+    /// by side: the fastest searches, the most memory (by default a large run is merged into
+    /// segments of about a million passages, one at a time).
+    #[arg(long, conflicts_with = "no_merge")]
     merge: bool,
+    /// Keep the segments a large run writes as they are: the quickest run, slower searches
+    /// (small runs are merged anyway).
+    #[arg(long)]
+    no_merge: bool,
     /// Print the summary as one JSON object.
     #[arg(long)]
     json: bool,
@@ -378,7 +385,13 @@ fn run_index(index: &Path, args: IndexArgs) -> Outcome {
             || crate::index::build::default_heap(threads),
             |mb| mb.max(1).saturating_mul(1_000_000),
         ),
-        merge: args.merge,
+        merge: if args.merge {
+            Merge::PerThread
+        } else if args.no_merge {
+            Merge::Off
+        } else {
+            Merge::Bounded
+        },
     };
     if opts.extensions.is_empty() {
         return Err(Error::BadOption("--ext needs at least one extension".into()).into());
@@ -749,7 +762,7 @@ fn ensure_index(index: &Path) -> Result<(), Failure> {
         rebuild: false,
         threads: default_threads(),
         heap: crate::index::build::default_heap(default_threads()),
-        merge: false,
+        merge: Merge::default(),
     };
     crate::index::malloc::tune_for_indexing();
     let report = index_folder(&opts, &Bar::new())?;

@@ -304,7 +304,7 @@ fn a_touched_file_with_the_same_content_is_not_indexed_again() {
     // One commit per file and no merge at the end, so the file records are spread over
     // several segments.
     let out = env
-        .cmd(&["index", "news", "--index", "ix"])
+        .cmd(&["index", "news", "--index", "ix", "--no-merge"])
         .env("ATTACHE_COMMIT_EVERY", "1")
         .env("ATTACHE_SMALL_RUN_DOCS", "0")
         .output()
@@ -338,11 +338,9 @@ fn a_small_run_leaves_one_segment_and_merge_merges_a_large_one() {
     let env = Env::new();
     sample(&env);
     // One commit per file: three commits, two writer threads.
-    let index = |index: &str, merge: bool, small_run_docs: &str| {
+    let index = |index: &str, flag: Option<&str>, small_run_docs: &str| {
         let mut args = vec!["index", "news", "--index", index, "--threads", "2"];
-        if merge {
-            args.push("--merge");
-        }
+        args.extend(flag);
         let out = env
             .cmd(&args)
             .env("ATTACHE_COMMIT_EVERY", "1")
@@ -351,23 +349,27 @@ fn a_small_run_leaves_one_segment_and_merge_merges_a_large_one() {
             .expect("run attache");
         assert!(out.status.success(), "{out:?}");
     };
-    index("kept", false, "0");
+    // Runs counted as large (the threshold 0): --no-merge keeps their segments, the
+    // default merges them into groups of at most a million documents (here one), --merge
+    // into at most one segment per thread.
+    index("kept", Some("--no-merge"), "0");
     assert!(
         segments(&env, "kept") > 1,
-        "a run without merge keeps its segments"
+        "a run with --no-merge keeps its segments"
     );
-    index("small", false, "100000");
-    assert_eq!(segments(&env, "small"), 1);
-    // A run counted as large: --merge merges it into at most one segment per thread.
-    index("merged", true, "0");
+    index("bounded", None, "0");
+    assert_eq!(segments(&env, "bounded"), 1);
+    index("merged", Some("--merge"), "0");
     assert!(segments(&env, "merged") <= 2);
+    index("small", None, "100000");
+    assert_eq!(segments(&env, "small"), 1);
     // A second small run merges what it wrote with the first run's small segment: small
-    // runs leave one segment between them, not one each.
+    // runs leave one segment between them, not one each; --no-merge does not change that.
     env.write(
         "news/grain.txt",
         "Grain ships\n\nThe zeppelin queue cleared.\n",
     );
-    index("small", false, "100000");
+    index("small", Some("--no-merge"), "100000");
     assert_eq!(segments(&env, "small"), 1);
     // An earlier segment that would take the merge to the threshold is left alone (the
     // run writes 2 documents, the earlier segment holds about 10): the run's own
@@ -376,14 +378,28 @@ fn a_small_run_leaves_one_segment_and_merge_merges_a_large_one() {
         "news/grain.txt",
         "Grain ships\n\nThe zeppelin queue cleared again.\n",
     );
-    index("small", false, "8");
+    index("small", None, "8");
     assert_eq!(segments(&env, "small"), 2);
-    for ix in ["kept", "small", "merged"] {
+    for ix in ["kept", "bounded", "small", "merged"] {
         let hits = env
             .run(&["--index", ix, "search", "--json", "sanctions"])
             .hits();
         assert_eq!(hits.len(), 1, "{ix}");
     }
+}
+
+#[test]
+fn merge_and_no_merge_exclude_each_other() {
+    let env = Env::new();
+    sample(&env);
+    let r = env.run(&["index", "news", "--index", "ix", "--merge", "--no-merge"]);
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("--no-merge") && r.stderr.contains("cannot be used with"),
+        "{}",
+        r.stderr
+    );
+    assert!(!env.path("ix").exists(), "nothing indexed");
 }
 
 /// Runs `attache index news --index ix --json` and returns the summary's counts of files

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use attache::index::build::{IndexOptions, NoProgress, decode, index_folder};
+use attache::index::build::{IndexOptions, Merge, NoProgress, decode, index_folder};
 use attache::passage::{MAX_PASSAGE_CHARS, split_passages};
 use attache::{Error, SearchRequest, Searcher, analyze};
 use proptest::prelude::*;
@@ -919,7 +919,7 @@ fn query_index() -> &'static (tempfile::TempDir, PathBuf) {
                 rebuild: false,
                 threads: 1,
                 heap: 15_000_000,
-                merge: false,
+                merge: Merge::Off,
             },
             &NoProgress,
         )

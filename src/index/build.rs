@@ -90,9 +90,23 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Memory budget of tantivy's writer in bytes.
     pub heap: usize,
-    /// Merge the segments the run writes however large the run (`--merge`); a run that
-    /// writes fewer than `SMALL_RUN_DOCS` documents has its segments merged anyway.
-    pub merge: bool,
+    /// What becomes of the segments a large run writes; a run that writes fewer than
+    /// `SMALL_RUN_DOCS` documents has its segments merged into one whatever this says.
+    pub merge: Merge,
+}
+
+/// How a large run's segments are merged at its end (`merge_written`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Merge {
+    /// Into segments of about `MERGE_GROUP_DOCS` documents, one merge at a time, so that the
+    /// merge's memory stays under the indexing phase's.
+    #[default]
+    Bounded,
+    /// Into one segment per writer thread however large, the merges side by side
+    /// (`--merge`): the fewest segments, the most memory.
+    PerThread,
+    /// Not at all (`--no-merge`): the quickest run, the most segments.
+    Off,
 }
 
 /// Why a file was not indexed.
@@ -343,7 +357,7 @@ pub fn index_folder(opts: &IndexOptions, progress: &dyn Progress) -> Result<Inde
 
 /// A run whose segments together hold fewer documents than this has them merged into one
 /// (a second or less), together with the earlier small segments that still fit under it;
-/// a larger run only with `--merge`. The hidden variable `ATTACHE_SMALL_RUN_DOCS`
+/// a larger run as `IndexOptions::merge` says. The hidden variable `ATTACHE_SMALL_RUN_DOCS`
 /// overrides it (0 keeps every run's segments, as tests of indexes in many segments need).
 const SMALL_RUN_DOCS: u32 = 100_000;
 
@@ -364,10 +378,10 @@ fn small_run_docs() -> u32 {
 ///
 /// A small run's segments become one, with the small segments of earlier runs added
 /// while the whole stays under [`SMALL_RUN_DOCS`] ([`small_group`]): repeated small runs
-/// leave one small segment, not one each, and no run merges more than that. A large run
-/// is merged only with `--merge`, into one segment per thread, side by side. On the scale
-/// corpus (10 segments into 2) that costs 5-7 s and 75 MB more peak RSS (the merges read
-/// every segment through memory maps), and makes a search 10-20 % faster.
+/// leave one small segment, not one each, and no run merges more than that. A large run's
+/// segments are merged into groups of at most [`MERGE_GROUP_DOCS`] documents, one group at
+/// a time ([`Merge::Bounded`]); with `--merge` into one segment per thread, side by side;
+/// with `--no-merge` not at all.
 fn merge_written(
     store: &Store,
     before: &HashSet<SegmentId>,
@@ -383,12 +397,14 @@ fn merge_written(
         .partition(|(id, _)| !before.contains(id));
     let cap = small_run_docs();
     let total: u64 = written.iter().map(|&(_, docs)| u64::from(docs)).sum();
-    let groups = if total < u64::from(cap) {
-        vec![small_group(&written, &earlier, cap)]
-    } else if opts.merge {
-        merge_groups(&written, opts.threads)
+    let (groups, side_by_side) = if total < u64::from(cap) {
+        (vec![small_group(&written, &earlier, cap)], false)
     } else {
-        Vec::new()
+        match opts.merge {
+            Merge::Bounded => (merge_groups(&written, bounded_groups(total)), false),
+            Merge::PerThread => (merge_groups(&written, opts.threads), true),
+            Merge::Off => (Vec::new(), false),
+        }
     };
     if groups.iter().all(|group| group.len() < 2) {
         return Ok(());
@@ -400,17 +416,34 @@ fn merge_written(
     progress.merging();
     // The indexing phase's freed memory and the merge's mapped reads must not add up.
     super::malloc::release_free_memory();
-    let pending: Vec<_> = groups
-        .iter()
-        .filter(|group| group.len() > 1)
-        .map(|group| writer.merge(group))
-        .collect();
-    for merge in pending {
-        merge.wait().map_err(|e| write_error(&store.dir, &e))?;
+    let groups = groups.iter().filter(|group| group.len() > 1);
+    if side_by_side {
+        let pending: Vec<_> = groups.map(|group| writer.merge(group)).collect();
+        for merge in pending {
+            merge.wait().map_err(|e| write_error(&store.dir, &e))?;
+        }
+    } else {
+        for group in groups {
+            writer
+                .merge(group)
+                .wait()
+                .map_err(|e| write_error(&store.dir, &e))?;
+        }
     }
     writer
         .wait_merging_threads()
         .map_err(|e| write_error(&store.dir, &e))
+}
+
+/// Documents a segment made by a large run's merge holds at most (about: the groups are
+/// balanced, [`merge_groups`]). A merge maps the segments it reads, all of their pages in
+/// the end, so this bounds its memory: on the scale corpus about 1 million passages are
+/// 150 MB of index, and a merge of them peaks at about 200 MB, under the indexing phase.
+const MERGE_GROUP_DOCS: u64 = 1_000_000;
+
+/// How many groups a large run of `total` documents is merged into.
+fn bounded_groups(total: u64) -> usize {
+    usize::try_from(total.div_ceil(MERGE_GROUP_DOCS).max(1)).unwrap_or(usize::MAX)
 }
 
 /// A segment and its number of documents.
@@ -998,6 +1031,24 @@ mod tests {
             let got = merge_groups(segments, groups);
             let want: Vec<Vec<u8>> = want.iter().map(|g| g.to_vec()).collect();
             assert_eq!(got, want, "{segments:?} into {groups}");
+        }
+    }
+
+    #[test]
+    fn a_large_run_is_merged_into_groups_of_a_million_documents_at_most() {
+        // (documents the run wrote, groups)
+        let cases = [
+            (0, 1),
+            (1, 1),
+            (999_999, 1),
+            (1_000_000, 1),
+            (1_000_001, 2),
+            (1_963_411, 2),
+            (2_000_001, 3),
+            (7_853_644, 8),
+        ];
+        for (total, groups) in cases {
+            assert_eq!(bounded_groups(total), groups, "{total} documents");
         }
     }
 
