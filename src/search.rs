@@ -34,7 +34,6 @@ struct Candidate {
     score: f32,
     addr: DocAddress,
     ordinal: u64,
-    sketch: u64,
 }
 
 /// One fast-field column of every segment, each opened when first read.
@@ -410,22 +409,22 @@ impl Searcher {
         let top = self.top_docs(query.as_ref(), want)?;
         let searcher = self.reader.searcher();
         let fail = |e: TantivyError| index_error(&self.store.dir, &e);
-        // Each candidate's sketch, from a fast field: no stored read.
         let name = |field| f.schema.get_field_name(field);
-        let mut sketches = LazyColumns::new(&searcher, name(f.sketch));
-        let mut cands = Vec::with_capacity(top.len());
-        for &(score, addr) in &top {
-            cands.push(Candidate {
+        let mut cands: Vec<Candidate> = top
+            .iter()
+            .map(|&(score, addr)| Candidate {
                 score,
                 addr,
                 ordinal: 0,
-                sketch: sketches.get(addr).map_err(fail)?.unwrap_or(u64::MAX),
-            });
-        }
+            })
+            .collect();
         // Rank order: score, then passage number, then path (read only where it decides).
         // The passage number is read only where scores tie: opening its column reads the
         // column's whole block index.
         cands.sort_by(|a, b| b.score.total_cmp(&a.score));
+        // Each candidate's sketch comes from a fast field (no stored read), and only when the
+        // loop below gets to the candidate: each is a page of its own in the column.
+        let mut sketches = LazyColumns::new(&searcher, name(f.sketch));
         let mut ordinals = LazyColumns::new(&searcher, name(f.ordinal));
         let mut pair_counts = LazyColumns::new(&searcher, name(f.pairs));
         let mut i = 0;
@@ -463,19 +462,20 @@ impl Searcher {
             let full = kept.is_full();
             let mut run = Vec::with_capacity(j - i);
             for c in &cands[i..j] {
+                let sketch = sketches.get(c.addr).map_err(fail)?.unwrap_or(u64::MAX);
                 // The number of word pairs (a fast field too) is read only for a candidate
                 // whose sketch alone says it may be a copy.
                 if full {
-                    if !kept.may_fold(c.sketch, None) {
+                    if !kept.may_fold(sketch, None) {
                         continue;
                     }
                     let pairs = pair_counts.get(c.addr).map_err(fail)?;
-                    if !kept.may_fold(c.sketch, pairs.and_then(|n| usize::try_from(n).ok())) {
+                    if !kept.may_fold(sketch, pairs.and_then(|n| usize::try_from(n).ok())) {
                         continue;
                     }
                 }
                 let doc: TantivyDocument = searcher.doc(c.addr).map_err(fail)?;
-                run.push((hit_from_doc(&f, c.score, &doc), c.sketch));
+                run.push((hit_from_doc(&f, c.score, &doc), sketch));
             }
             run.sort_by(|a, b| a.0.path.cmp(&b.0.path));
             for (hit, sketch) in run {
