@@ -127,7 +127,7 @@ struct IndexArgs {
     heap: Option<usize>,
     /// Merge what this run wrote into one segment per thread however large, the merges side
     /// by side: the fastest searches, the most memory (by default a large run is merged into
-    /// segments of about a million passages, one at a time).
+    /// segments of about a million documents, one at a time).
     #[arg(long, conflicts_with = "no_merge")]
     merge: bool,
     /// Keep the segments a large run writes as they are: the quickest run, slower searches

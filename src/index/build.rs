@@ -397,13 +397,13 @@ fn merge_written(
         .partition(|(id, _)| !before.contains(id));
     let cap = small_run_docs();
     let total: u64 = written.iter().map(|&(_, docs)| u64::from(docs)).sum();
-    let (groups, side_by_side) = if total < u64::from(cap) {
-        (vec![small_group(&written, &earlier, cap)], false)
+    let groups = if total < u64::from(cap) {
+        vec![small_group(&written, &earlier, cap)]
     } else {
         match opts.merge {
-            Merge::Bounded => (merge_groups(&written, bounded_groups(total)), false),
-            Merge::PerThread => (merge_groups(&written, opts.threads), true),
-            Merge::Off => (Vec::new(), false),
+            Merge::Bounded => merge_groups(&written, bounded_groups(total)),
+            Merge::PerThread => merge_groups(&written, opts.threads),
+            Merge::Off => Vec::new(),
         }
     };
     if groups.iter().all(|group| group.len() < 2) {
@@ -417,7 +417,8 @@ fn merge_written(
     // The indexing phase's freed memory and the merge's mapped reads must not add up.
     super::malloc::release_free_memory();
     let groups = groups.iter().filter(|group| group.len() > 1);
-    if side_by_side {
+    // Side by side only with `--merge` (a small run's one group merges alike either way).
+    if opts.merge == Merge::PerThread {
         let pending: Vec<_> = groups.map(|group| writer.merge(group)).collect();
         for merge in pending {
             merge.wait().map_err(|e| write_error(&store.dir, &e))?;
@@ -437,8 +438,8 @@ fn merge_written(
 
 /// Documents a segment made by a large run's merge holds at most (about: the groups are
 /// balanced, [`merge_groups`]). A merge maps the segments it reads, all of their pages in
-/// the end, so this bounds its memory: on the scale corpus about 1 million passages are
-/// 150 MB of index, and a merge of them peaks at about 200 MB, under the indexing phase.
+/// the end, so this bounds its memory: on the scale corpus about 1 million documents
+/// (passages, quotations, files) are 150 MB of index, and a merge of them peaks at about 200 MB, under the indexing phase.
 const MERGE_GROUP_DOCS: u64 = 1_000_000;
 
 /// How many groups a large run of `total` documents is merged into.
