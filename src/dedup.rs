@@ -240,6 +240,11 @@ impl Collapser {
         self.kept.len() >= self.limit
     }
 
+    /// How many more hits it keeps before it is full.
+    pub fn room(&self) -> usize {
+        self.limit.saturating_sub(self.kept.len())
+    }
+
     /// The lowest score among the kept hits (`f32::MAX` when there are none).
     pub fn min_score(&self) -> f32 {
         self.kept

@@ -67,6 +67,89 @@ impl<'a> LazyColumns<'a> {
     }
 }
 
+/// The columns a search reads of its candidates, each segment's opened when first needed.
+struct CandidateColumns<'a> {
+    searcher: &'a tantivy::Searcher,
+    sketches: LazyColumns<'a>,
+    ordinals: LazyColumns<'a>,
+    pair_counts: LazyColumns<'a>,
+}
+
+impl CandidateColumns<'_> {
+    /// Reads a candidate's passage unless the collapser is full and its sketch and size
+    /// rule out a copy of every kept hit; the number of word pairs (a fast field too) is
+    /// read only for a candidate whose sketch alone says it may be a copy.
+    fn read(
+        &mut self,
+        f: &Fields,
+        kept: &Collapser,
+        c: &Candidate,
+    ) -> tantivy::Result<Option<(Hit, u64)>> {
+        let sketch = self.sketches.get(c.addr)?.unwrap_or(u64::MAX);
+        if kept.is_full() {
+            if !kept.may_fold(sketch, None) {
+                return Ok(None);
+            }
+            let pairs = self.pair_counts.get(c.addr)?;
+            if !kept.may_fold(sketch, pairs.and_then(|n| usize::try_from(n).ok())) {
+                return Ok(None);
+            }
+        }
+        let doc: TantivyDocument = self.searcher.doc(c.addr)?;
+        Ok(Some((hit_from_doc(f, c.score, &doc), sketch)))
+    }
+}
+
+/// Gives the collapser a run of candidates of equal score, in rank order: by passage
+/// number, then path.
+///
+/// Where the order comes from depends on the run's place against the limit. Past it, order
+/// no longer matters: a candidate can only fold into a kept hit, and a hit's copies are
+/// sorted at the end. When the free places can take the whole run, every candidate of it
+/// is read anyway (each takes at most one place), and its stored passage number and path
+/// order it. Only a run that straddles the limit reads the passage numbers from their
+/// column first, so that just the candidates that can still take a place are read.
+fn take_tied(
+    f: &Fields,
+    cols: &mut CandidateColumns<'_>,
+    kept: &mut Collapser,
+    run: &mut [Candidate],
+) -> tantivy::Result<()> {
+    if kept.is_full() || run.len() <= kept.room() {
+        let mut hits = Vec::with_capacity(run.len());
+        for c in run.iter() {
+            hits.extend(cols.read(f, kept, c)?);
+        }
+        hits.sort_by(|a, b| (a.0.passage_index, &a.0.path).cmp(&(b.0.passage_index, &b.0.path)));
+        for (hit, sketch) in hits {
+            kept.push(hit, sketch);
+        }
+        return Ok(());
+    }
+    for c in run.iter_mut() {
+        c.ordinal = cols.ordinals.get(c.addr)?.unwrap_or(0);
+    }
+    run.sort_by_key(|c| c.ordinal);
+    let mut i = 0;
+    while i < run.len() {
+        if kept.is_full() && !kept.collapsing() {
+            break;
+        }
+        let ordinal = run[i].ordinal;
+        let j = i + run[i..].iter().take_while(|c| c.ordinal == ordinal).count();
+        let mut same = Vec::with_capacity(j - i);
+        for c in &run[i..j] {
+            same.extend(cols.read(f, kept, c)?);
+        }
+        same.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        for (hit, sketch) in same {
+            kept.push(hit, sketch);
+        }
+        i = j;
+    }
+    Ok(())
+}
+
 /// Scored documents in rank order, with the number of matches when it was counted.
 type Ranked = (Vec<(f32, TantivyDocument)>, Option<usize>);
 
@@ -418,70 +501,38 @@ impl Searcher {
                 ordinal: 0,
             })
             .collect();
-        // Rank order: score, then passage number, then path (read only where it decides).
-        // The passage number is read only where scores tie: opening its column reads the
-        // column's whole block index.
+        // Rank order: score, then passage number, then path. Candidates go to the collapser
+        // a run of equal scores at a time; how a run is put in order depends on where it
+        // falls against the limit (`take_tied`).
         cands.sort_by(|a, b| b.score.total_cmp(&a.score));
-        // Each candidate's sketch comes from a fast field (no stored read), and only when the
-        // loop below gets to the candidate: each is a page of its own in the column.
-        let mut sketches = LazyColumns::new(&searcher, name(f.sketch));
-        let mut ordinals = LazyColumns::new(&searcher, name(f.ordinal));
-        let mut pair_counts = LazyColumns::new(&searcher, name(f.pairs));
-        let mut i = 0;
-        while i < cands.len() {
-            let tied = cands[i..]
-                .iter()
-                .take_while(|c| c.score.total_cmp(&cands[i].score).is_eq())
-                .count();
-            if tied > 1 {
-                for c in &mut cands[i..i + tied] {
-                    c.ordinal = ordinals.get(c.addr).map_err(fail)?.unwrap_or(0);
-                }
-                cands[i..i + tied].sort_by_key(|c| c.ordinal);
-            }
-            i += tied;
-        }
+        let mut cols = CandidateColumns {
+            searcher: &searcher,
+            // Each candidate's sketch comes from a fast field (no stored read), and only
+            // when the loop gets to the candidate: each is a page of its own in the column.
+            sketches: LazyColumns::new(&searcher, name(f.sketch)),
+            // The passage number is read from its column only for a run of ties that
+            // straddles the limit: opening the column reads its whole block index.
+            ordinals: LazyColumns::new(&searcher, name(f.ordinal)),
+            pair_counts: LazyColumns::new(&searcher, name(f.pairs)),
+        };
         let mut kept = Collapser::new(req.limit, !req.no_collapse);
         let mut i = 0;
-        // Candidates go to the collapser a run of equal (score, passage number) at a time,
-        // sorted by path within the run. Once the limit is reached, a candidate is read
-        // only if its sketch says it may be a copy of a kept hit, and reading stops at
-        // one scoring under DUPLICATE_SCORE_RATIO of the weakest kept hit (copies score
-        // alike).
+        // Once the limit is reached, a candidate is read only if its sketch says it may be
+        // a copy of a kept hit, and reading stops at one scoring under
+        // DUPLICATE_SCORE_RATIO of the weakest kept hit (copies score alike).
         while i < cands.len() {
-            let (score, ordinal) = (cands[i].score, cands[i].ordinal);
+            let score = cands[i].score;
             if kept.is_full()
                 && (!kept.collapsing() || score < kept.min_score() * DUPLICATE_SCORE_RATIO)
             {
                 break;
             }
-            let mut j = i;
-            while j < cands.len() && cands[j].score == score && cands[j].ordinal == ordinal {
-                j += 1;
-            }
-            let full = kept.is_full();
-            let mut run = Vec::with_capacity(j - i);
-            for c in &cands[i..j] {
-                let sketch = sketches.get(c.addr).map_err(fail)?.unwrap_or(u64::MAX);
-                // The number of word pairs (a fast field too) is read only for a candidate
-                // whose sketch alone says it may be a copy.
-                if full {
-                    if !kept.may_fold(sketch, None) {
-                        continue;
-                    }
-                    let pairs = pair_counts.get(c.addr).map_err(fail)?;
-                    if !kept.may_fold(sketch, pairs.and_then(|n| usize::try_from(n).ok())) {
-                        continue;
-                    }
-                }
-                let doc: TantivyDocument = searcher.doc(c.addr).map_err(fail)?;
-                run.push((hit_from_doc(&f, c.score, &doc), sketch));
-            }
-            run.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-            for (hit, sketch) in run {
-                kept.push(hit, sketch);
-            }
-            i = j;
+            let tied = cands[i..]
+                .iter()
+                .take_while(|c| c.score.total_cmp(&score).is_eq())
+                .count();
+            take_tied(&f, &mut cols, &mut kept, &mut cands[i..i + tied]).map_err(fail)?;
+            i += tied;
         }
         let mut hits = kept.into_hits();
         let pats = patterns(&req.query, &mut self.analyzer);

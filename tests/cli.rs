@@ -491,6 +491,59 @@ fn ties_are_ordered_by_passage_number_then_path() {
     env.write("news/b.txt", second);
     env.write("news/a.txt", second);
     env.run(&["index", "news", "--index", "ix"]).assert_code(0);
+    // The repeated paragraph is stored once per file.
+    let want = [("news/c.txt", 0), ("news/a.txt", 1), ("news/b.txt", 1)];
+    let want: Vec<(String, u64)> = want.iter().map(|(p, i)| (p.to_string(), *i)).collect();
+    // A limit under the number of ties cuts the run of them (their passage numbers come
+    // from the fast field); one over it takes them all (from the stored passages).
+    for limit in ["1", "2", "3", "10"] {
+        let r = env.run(&[
+            "--index",
+            "ix",
+            "search",
+            "walrus",
+            "--json",
+            "--no-collapse",
+            "--limit",
+            limit,
+        ]);
+        let places: Vec<(String, u64)> = r
+            .hits()
+            .iter()
+            .map(|h| {
+                (
+                    h["path"].as_str().unwrap_or("").to_string(),
+                    h["passage_index"].as_u64().unwrap_or(99),
+                )
+            })
+            .collect();
+        let n = limit.parse::<usize>().unwrap_or(0).min(want.len());
+        assert_eq!(places, want[..n], "--limit {limit}");
+    }
+    // Collapsed, the first in that order is kept and the others are its copies.
+    for limit in ["1", "10"] {
+        let r = env.run(&[
+            "--index", "ix", "search", "walrus", "--json", "--limit", limit,
+        ]);
+        let hits = r.hits();
+        assert_eq!(hits.len(), 1, "--limit {limit}");
+        assert_eq!(hits[0]["path"], "news/c.txt", "--limit {limit}");
+        assert_eq!(hits[0]["passage_index"], 0, "--limit {limit}");
+        let copies: Vec<(String, u64)> = hits[0]["duplicates"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|d| {
+                        (
+                            d["path"].as_str().unwrap_or("").to_string(),
+                            d["passage_index"].as_u64().unwrap_or(99),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(copies, want[1..], "--limit {limit}");
+    }
     let r = env.run(&[
         "--index",
         "ix",
@@ -499,25 +552,12 @@ fn ties_are_ordered_by_passage_number_then_path() {
         "--json",
         "--no-collapse",
     ]);
-    let places: Vec<(String, u64)> = r
-        .hits()
-        .iter()
-        .map(|h| {
-            (
-                h["path"].as_str().unwrap_or("").to_string(),
-                h["passage_index"].as_u64().unwrap_or(99),
-            )
-        })
-        .collect();
-    // The repeated paragraph is stored once per file.
-    let want = [("news/c.txt", 0), ("news/a.txt", 1), ("news/b.txt", 1)];
-    let want: Vec<(String, u64)> = want.iter().map(|(p, i)| (p.to_string(), *i)).collect();
-    assert_eq!(places, want);
     let scores: Vec<f64> = r
         .hits()
         .iter()
         .map(|h| h["score"].as_f64().unwrap_or(0.0))
         .collect();
+    assert_eq!(scores.len(), 3);
     assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
 }
 
