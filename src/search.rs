@@ -3,7 +3,9 @@
 //! words and phrases in each passage. The CLI, the tests and the benchmarks all call
 //! [`Searcher::search`].
 
+use std::collections::HashMap;
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
@@ -14,7 +16,9 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, IndexReader, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    DocAddress, IndexReader, SegmentReader, TantivyDocument, TantivyError, Term, index::SegmentId,
+};
 
 use crate::dedup::Collapser;
 use crate::error::{Error, Result};
@@ -36,17 +40,57 @@ struct Candidate {
     ordinal: u64,
 }
 
-/// One fast-field column of every segment, each opened when first read.
+/// Fast-field columns opened by a searcher, by segment and field, shared by its clones:
+/// opening some columns reads their whole block index, which a batch of queries then
+/// does once per segment instead of once per query.
+#[derive(Clone, Default)]
+struct OpenColumns(Arc<Mutex<ColumnMap>>);
+
+/// The columns opened so far, by segment and field.
+type ColumnMap = HashMap<(SegmentId, Field), Column<u64>>;
+
+impl OpenColumns {
+    /// The `field` column of `segment`, opened on first use.
+    fn get(
+        &self,
+        segment: &SegmentReader,
+        field: Field,
+        name: &str,
+    ) -> tantivy::Result<Column<u64>> {
+        let key = (segment.segment_id(), field);
+        // A poisoned lock only means another thread panicked while holding it; the map
+        // itself is whole at every step.
+        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(column) = open.get(&key) {
+            return Ok(column.clone());
+        }
+        let column = segment.fast_fields().u64(name)?;
+        open.insert(key, column.clone());
+        Ok(column)
+    }
+}
+
+/// One fast-field column of every segment of a search, each taken from the searcher's
+/// [`OpenColumns`] when first read.
 struct LazyColumns<'a> {
     searcher: &'a tantivy::Searcher,
+    shared: &'a OpenColumns,
+    field: Field,
     name: &'a str,
     open: Vec<Option<Column<u64>>>,
 }
 
 impl<'a> LazyColumns<'a> {
-    fn new(searcher: &'a tantivy::Searcher, name: &'a str) -> LazyColumns<'a> {
+    fn new(
+        searcher: &'a tantivy::Searcher,
+        shared: &'a OpenColumns,
+        field: Field,
+        name: &'a str,
+    ) -> LazyColumns<'a> {
         LazyColumns {
             searcher,
+            shared,
+            field,
             name,
             open: vec![None; searcher.segment_readers().len()],
         }
@@ -56,12 +100,11 @@ impl<'a> LazyColumns<'a> {
     fn get(&mut self, addr: DocAddress) -> tantivy::Result<Option<u64>> {
         let column = match &mut self.open[addr.segment_ord as usize] {
             Some(column) => column,
-            slot => slot.insert(
-                self.searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .u64(self.name)?,
-            ),
+            slot => slot.insert(self.shared.get(
+                self.searcher.segment_reader(addr.segment_ord),
+                self.field,
+                self.name,
+            )?),
         };
         Ok(column.first(addr.doc_id))
     }
@@ -265,6 +308,7 @@ pub struct Searcher {
     store: Store,
     reader: IndexReader,
     analyzer: TextAnalyzer,
+    columns: OpenColumns,
 }
 
 impl Searcher {
@@ -280,6 +324,7 @@ impl Searcher {
             store,
             reader,
             analyzer,
+            columns: OpenColumns::default(),
         })
     }
 
@@ -509,11 +554,11 @@ impl Searcher {
             searcher: &searcher,
             // Each candidate's sketch comes from a fast field (no stored read), and only
             // when the loop gets to the candidate: each is a page of its own in the column.
-            sketches: LazyColumns::new(&searcher, name(f.sketch)),
+            sketches: LazyColumns::new(&searcher, &self.columns, f.sketch, name(f.sketch)),
             // The passage number is read from its column only for a run of ties that
             // straddles the limit: opening the column reads its whole block index.
-            ordinals: LazyColumns::new(&searcher, name(f.ordinal)),
-            pair_counts: LazyColumns::new(&searcher, name(f.pairs)),
+            ordinals: LazyColumns::new(&searcher, &self.columns, f.ordinal, name(f.ordinal)),
+            pair_counts: LazyColumns::new(&searcher, &self.columns, f.pairs, name(f.pairs)),
         };
         let mut kept = Collapser::new(req.limit, !req.no_collapse);
         let mut i = 0;
