@@ -180,7 +180,18 @@ impl Pruning for PhrasePruning {
         let lead = &mut lead[0];
         let mut doc = lead.doc();
         'docs: while doc != TERMINATED {
+            // The rarest word's own count bounds the phrase's too: a passage whose bound at
+            // that count cannot pass is left before the other words are sought to it.
             let mut fewest = lead.term_freq();
+            let extra = match optional.as_mut() {
+                Some(s) => optional_score(s.as_mut(), doc),
+                None => None,
+            };
+            let fieldnorm_id = fieldnorms.fieldnorm_id(doc);
+            if sum(bm25.score(fieldnorm_id, fewest), extra) <= threshold {
+                doc = lead.advance();
+                continue;
+            }
             for word in rest.iter_mut() {
                 let at = if word.doc() < doc {
                     word.seek(doc)
@@ -197,11 +208,7 @@ impl Pruning for PhrasePruning {
                 }
                 fewest = fewest.min(word.term_freq());
             }
-            let extra = match optional.as_mut() {
-                Some(s) => optional_score(s.as_mut(), doc),
-                None => None,
-            };
-            let bound = sum(bm25.score(fieldnorms.fieldnorm_id(doc), fewest), extra);
+            let bound = sum(bm25.score(fieldnorm_id, fewest), extra);
             if bound > threshold
                 && let Some(score) = phrase.score_at(doc)
             {
