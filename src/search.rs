@@ -51,12 +51,7 @@ type ColumnMap = HashMap<(SegmentId, Field), Column<u64>>;
 
 impl OpenColumns {
     /// The `field` column of `segment`, opened on first use.
-    fn get(
-        &self,
-        segment: &SegmentReader,
-        field: Field,
-        name: &str,
-    ) -> tantivy::Result<Column<u64>> {
+    fn get(&self, segment: &SegmentReader, field: Field) -> tantivy::Result<Column<u64>> {
         let key = (segment.segment_id(), field);
         // A poisoned lock only means another thread panicked while holding it; the map
         // itself is whole at every step.
@@ -64,6 +59,7 @@ impl OpenColumns {
         if let Some(column) = open.get(&key) {
             return Ok(column.clone());
         }
+        let name = segment.schema().get_field_name(field);
         let column = segment.fast_fields().u64(name)?;
         open.insert(key, column.clone());
         Ok(column)
@@ -76,7 +72,6 @@ struct LazyColumns<'a> {
     searcher: &'a tantivy::Searcher,
     shared: &'a OpenColumns,
     field: Field,
-    name: &'a str,
     open: Vec<Option<Column<u64>>>,
 }
 
@@ -85,13 +80,11 @@ impl<'a> LazyColumns<'a> {
         searcher: &'a tantivy::Searcher,
         shared: &'a OpenColumns,
         field: Field,
-        name: &'a str,
     ) -> LazyColumns<'a> {
         LazyColumns {
             searcher,
             shared,
             field,
-            name,
             open: vec![None; searcher.segment_readers().len()],
         }
     }
@@ -100,11 +93,10 @@ impl<'a> LazyColumns<'a> {
     fn get(&mut self, addr: DocAddress) -> tantivy::Result<Option<u64>> {
         let column = match &mut self.open[addr.segment_ord as usize] {
             Some(column) => column,
-            slot => slot.insert(self.shared.get(
-                self.searcher.segment_reader(addr.segment_ord),
-                self.field,
-                self.name,
-            )?),
+            slot => slot.insert(
+                self.shared
+                    .get(self.searcher.segment_reader(addr.segment_ord), self.field)?,
+            ),
         };
         Ok(column.first(addr.doc_id))
     }
@@ -537,7 +529,6 @@ impl Searcher {
         let top = self.top_docs(query.as_ref(), want)?;
         let searcher = self.reader.searcher();
         let fail = |e: TantivyError| index_error(&self.store.dir, &e);
-        let name = |field| f.schema.get_field_name(field);
         let mut cands: Vec<Candidate> = top
             .iter()
             .map(|&(score, addr)| Candidate {
@@ -554,11 +545,11 @@ impl Searcher {
             searcher: &searcher,
             // Each candidate's sketch comes from a fast field (no stored read), and only
             // when the loop gets to the candidate: each is a page of its own in the column.
-            sketches: LazyColumns::new(&searcher, &self.columns, f.sketch, name(f.sketch)),
+            sketches: LazyColumns::new(&searcher, &self.columns, f.sketch),
             // The passage number is read from its column only for a run of ties that
             // straddles the limit: opening the column reads its whole block index.
-            ordinals: LazyColumns::new(&searcher, &self.columns, f.ordinal, name(f.ordinal)),
-            pair_counts: LazyColumns::new(&searcher, &self.columns, f.pairs, name(f.pairs)),
+            ordinals: LazyColumns::new(&searcher, &self.columns, f.ordinal),
+            pair_counts: LazyColumns::new(&searcher, &self.columns, f.pairs),
         };
         let mut kept = Collapser::new(req.limit, !req.no_collapse);
         let mut i = 0;

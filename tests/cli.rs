@@ -494,17 +494,6 @@ fn ties_are_ordered_by_passage_number_then_path() {
     // The repeated paragraph is stored once per file.
     let want = [("news/c.txt", 0), ("news/a.txt", 1), ("news/b.txt", 1)];
     let want: Vec<(String, u64)> = want.iter().map(|(p, i)| (p.to_string(), *i)).collect();
-    // Where a hit or a copy is: its path and passage number.
-    let places = |v: &[serde_json::Value]| -> Vec<(String, u64)> {
-        v.iter()
-            .map(|h| {
-                (
-                    h["path"].as_str().unwrap_or("").to_string(),
-                    h["passage_index"].as_u64().unwrap_or(99),
-                )
-            })
-            .collect()
-    };
     // A limit under the number of ties cuts the run of them (their passage numbers come
     // from the fast field); one over it takes them all (from the stored passages).
     for limit in ["1", "2", "3", "10"] {
@@ -718,20 +707,23 @@ fn title_words_add_to_the_score_but_do_not_match_alone() {
         "--json",
         "--no-collapse",
     ]);
-    let hits = r.hits();
-    let got: Vec<(String, u64)> = hits
-        .iter()
+    let got = places(&r.hits());
+    assert_eq!(
+        got,
+        [("news/a.txt".to_string(), 1), ("news/b.txt".to_string(), 0)]
+    );
+}
+
+/// Where each JSON hit (or copy of one) is: its path and passage number.
+fn places(v: &[serde_json::Value]) -> Vec<(String, u64)> {
+    v.iter()
         .map(|h| {
             (
                 h["path"].as_str().unwrap_or("").to_string(),
                 h["passage_index"].as_u64().unwrap_or(99),
             )
         })
-        .collect();
-    assert_eq!(
-        got,
-        [("news/a.txt".to_string(), 1), ("news/b.txt".to_string(), 0)]
-    );
+        .collect()
 }
 
 /// The paths a JSON hit lists as its near-duplicates, in order.
