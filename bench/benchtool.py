@@ -371,7 +371,7 @@ def cmd_report(args):
     lines = []
     lines.append("# attache benchmark")
     lines.append("")
-    for k in ("date", "machine", "corpus", "attache", "tantivy-cli", "rg", "hyperfine", "segments", "load"):
+    for k in ("date", "machine", "corpus", "attache", "tantivy-cli", "rg", "hyperfine", "segments", "load", "steal"):
         if k in notes:
             lines.append(f"- {k}: {notes[k]}")
     lines.append("")

@@ -23,7 +23,8 @@
 #      queries with `attache search --queries`;
 #   8. with --scaling: the same on 25/50/100 % of the files and on the corpus 4× under
 #      other names (hard links);
-#   9. prints one markdown table of medians and ratios and writes it to
+#   9. prints one markdown table of medians and ratios, with the load and the CPU time the
+#      hypervisor took from the VM during the run (steal), and writes it to
 #      target/bench/results.md (raw measurements: target/bench/raw.tsv, logs: target/bench/log/).
 #
 # Knobs (environment): THREADS (2), INDEX_RUNS (3), REINDEX_RUNS (3), SEARCH_RUNS (30),
@@ -150,6 +151,11 @@ index_attache() {   # index_attache CORPUS DIR LOG -> "wall rss"
 
 # Notes for the report header.
 rec note:date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+# CPU time the hypervisor took from this VM during the run (the steal column of /proc/stat,
+# in clock ticks): on a shared host it slows every wall time of the run, peers' alike.
+steal_ticks() { awk '/^cpu /{print $9}' /proc/stat; }
+STEAL0=$(steal_ticks)
+START0=$(date +%s)
 rec note:machine "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM"
 rec note:corpus "$(wc -l < "$FILES") files, $($TOOL bytes "$FILES") MB, $(wc -l < "$B/corpus.ndjson") paragraphs (NDJSON lines)"
 rec note:attache "$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && [ -n "$(git status --porcelain -- src Cargo.toml 2>/dev/null)" ] && echo ' + uncommitted changes'), --threads $THREADS ${HEAP_ARGS[*]:-(default heap)}"
@@ -293,6 +299,9 @@ fi
 
 # ------------------------------------------------------------------ 9. report
 rec note:load "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+run_s=$(( $(date +%s) - START0 ))
+steal_s=$(( ($(steal_ticks) - STEAL0) / $(getconf CLK_TCK) ))
+rec note:steal "$steal_s s of CPU time taken by the hypervisor (steal, /proc/stat) during the run's $run_s s on $(nproc) cores: $(( 100 * steal_s / ( (run_s > 0 ? run_s : 1) * $(nproc) ) )) % of the machine"
 say "results"
 $TOOL report "$RAW" "$B/results.md"
 echo "(written to $B/results.md)" >&2
