@@ -299,9 +299,12 @@ fi
 
 # ------------------------------------------------------------------ 9. report
 rec note:load "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-run_s=$(( $(date +%s) - START0 ))
-steal_s=$(( ($(steal_ticks) - STEAL0) / $(getconf CLK_TCK) ))
-rec note:steal "$steal_s s of CPU time taken by the hypervisor (steal, /proc/stat) during the run's $run_s s on $(nproc) cores: $(( 100 * steal_s / ( (run_s > 0 ? run_s : 1) * $(nproc) ) )) % of the machine"
+rec note:steal "$(awk -v ticks="$(( $(steal_ticks) - STEAL0 ))" -v hz="$(getconf CLK_TCK)" \
+  -v wall="$(( $(date +%s) - START0 ))" -v cores="$(nproc)" 'BEGIN {
+    s = ticks / hz
+    printf "%.0f s of CPU time taken by the hypervisor (steal, /proc/stat) in %d s on %d cores: %.0f %% of the machine",
+      s, wall, cores, (wall > 0 ? 100 * s / (wall * cores) : 0)
+  }')"
 say "results"
 $TOOL report "$RAW" "$B/results.md"
 echo "(written to $B/results.md)" >&2
