@@ -2,6 +2,8 @@
 //!
 //! - `extract/analyze`: `attache::extract::analyze` per MB of news text;
 //! - `passage/split`: `attache::passage::split_passages` per MB;
+//! - `dedup/signature`: `attache::dedup::signature` (the near-duplicate sketch and word-pair
+//!   count indexing stores for every passage) per MB of passage text;
 //! - `search/*`: `Searcher::search` (query, top 10, stored fields, highlights) on a small
 //!   index built with `index_folder` in a temp folder.
 //!
@@ -17,6 +19,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use attache::dedup::signature;
 use attache::index::build::{IndexOptions, Merge, NoProgress, index_folder};
 use attache::meta::Meta;
 use attache::passage::{MAX_PASSAGE_CHARS, split_passages};
@@ -293,6 +296,30 @@ fn bench_extract(c: &mut Criterion) {
             b.iter(|| {
                 for t in texts {
                     black_box(split_passages(black_box(t), 0, MAX_PASSAGE_CHARS));
+                }
+            })
+        });
+    }
+    g.finish();
+
+    // The near-duplicate signature indexing computes for every passage (`dedup::signature`).
+    let mut g = c.benchmark_group("dedup");
+    g.sample_size(20);
+    for (name, texts) in &sets {
+        let passages: Vec<&str> = texts
+            .iter()
+            .flat_map(|t| {
+                split_passages(t, 0, MAX_PASSAGE_CHARS)
+                    .into_iter()
+                    .map(move |p| &t[p.start..p.end])
+            })
+            .collect();
+        let bytes: usize = passages.iter().map(|p| p.len()).sum();
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_with_input(BenchmarkId::new("signature", name), &passages, |b, ps| {
+            b.iter(|| {
+                for p in ps {
+                    black_box(signature(black_box(p)));
                 }
             })
         });

@@ -87,7 +87,8 @@ pub fn sketch(text: &str) -> u64 {
 /// sorted; a minimum is the same over repeated pairs.
 pub fn signature(text: &str) -> (u64, usize) {
     let mut mins = [u32::MAX; 16];
-    let mut pairs = Vec::new();
+    // About one pair per six bytes of text: one allocation, no regrowing.
+    let mut pairs = Vec::with_capacity(text.len() / 6 + 1);
     pair_hashes(text, |pair| {
         add_to_sketch(&mut mins, pair);
         pairs.push(pair);
@@ -124,19 +125,59 @@ pub fn sizes_allow_copies(a: usize, b: usize) -> bool {
 /// Calls `each` with the hash of every pair of adjacent words of `text` (words split at
 /// what is not alphanumeric, lowercased), or of its one word when it has only one. The
 /// word pairs of the near-duplicate test, for both [`shingles`] and [`sketch`].
+///
+/// One pass over the characters, each word (a maximal run of alphanumeric characters)
+/// hashed as it is read: splitting first and hashing each piece after
+/// walked every word twice, and this runs on every passage indexed.
 fn pair_hashes(text: &str, mut each: impl FnMut(u64)) {
     let mut prev: Option<u64> = None;
     let mut pairs = 0usize;
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
-        let h = word_hash(word);
+    let mut end_word = |h: u64| {
+        let h = mix(h);
         if let Some(p) = prev {
             each(mix(p.rotate_left(23) ^ h));
             pairs += 1;
         }
         prev = Some(h);
+    };
+    let mut h = FNV_OFFSET;
+    let mut in_word = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            // `char::is_alphanumeric` and `char::to_lowercase` agree with their ASCII
+            // forms on ASCII characters.
+            let lower = ASCII_WORD_LOWER[usize::from(b)];
+            if lower != 0 {
+                h = fnv(h, u64::from(lower));
+                in_word = true;
+                continue;
+            }
+        } else {
+            // `i` is where a character starts: every step moves past a whole one.
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    h = fnv(h, u64::from(l));
+                }
+                in_word = true;
+                continue;
+            }
+        }
+        if in_word {
+            end_word(h);
+            h = FNV_OFFSET;
+            in_word = false;
+        }
+    }
+    if in_word {
+        end_word(h);
     }
     if pairs == 0
         && let Some(h) = prev
@@ -159,19 +200,38 @@ pub fn may_be_copies(a: u64, b: u64) -> bool {
     sketch_agreement(a, b) >= SKETCH_MIN_AGREEMENT
 }
 
-/// A hash of a word, lowercased, without allocating.
-fn word_hash(word: &str) -> u64 {
-    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    if word.is_ascii() {
-        for b in word.bytes() {
-            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01B3);
+/// Each ASCII byte lowercased when it is a letter or digit, 0 when it is not.
+const ASCII_WORD_LOWER: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
         }
-    } else {
-        for c in word.chars().flat_map(char::to_lowercase) {
-            h = (h ^ u64::from(c)).wrapping_mul(0x0000_0100_0000_01B3);
-        }
+        b += 1;
     }
-    mix(h)
+    t
+};
+
+/// Start of the FNV-1a hash of a word.
+const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
+
+/// One step of FNV-1a, over a lowercased character.
+#[inline]
+fn fnv(h: u64, c: u64) -> u64 {
+    (h ^ c).wrapping_mul(0x0000_0100_0000_01B3)
+}
+
+/// A hash of a word, lowercased, without allocating: FNV-1a over its lowercased
+/// characters, mixed. [`pair_hashes`] computes the same inline; the tests keep the two
+/// equal.
+#[cfg(test)]
+fn word_hash(word: &str) -> u64 {
+    mix(word
+        .chars()
+        .flat_map(char::to_lowercase)
+        .fold(FNV_OFFSET, |h, c| fnv(h, u64::from(c))))
 }
 
 /// The finaliser of splitmix64: every input bit moves every output bit.
@@ -384,6 +444,58 @@ mod tests {
         assert_eq!(sketch_agreement(a, a), 16);
         assert_eq!(sketch_agreement(sketch(""), sketch("")), 16);
         assert_eq!(sketch("Quotas"), sketch("quotas"));
+    }
+
+    /// The word pairs as first written: split, then hash each word (`word_hash`).
+    fn pair_hashes_by_splitting(text: &str) -> Vec<u64> {
+        let words: Vec<u64> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(word_hash)
+            .collect();
+        match words.as_slice() {
+            [] => Vec::new(),
+            [one] => vec![mix(*one)],
+            _ => words
+                .windows(2)
+                .map(|w| mix(w[0].rotate_left(23) ^ w[1]))
+                .collect(),
+        }
+    }
+
+    fn pairs_of(text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        pair_hashes(text, |h| out.push(h));
+        out
+    }
+
+    #[test]
+    fn one_pass_hashing_gives_the_pairs_of_splitting_first() {
+        let cases = [
+            "",
+            " ,;",
+            "word",
+            "  Word. ",
+            "Security Council reform",
+            "SECURITY council, Reform!",
+            "a1b2 x-y 2024",
+            "Straße STRASSE İstanbul ǅemal",
+            "Москва ЗАЯВИЛ: «Мы готовы»",
+            "naïve café — ½ ⅔ ²³",
+            "\u{1F600} emoji\u{1F600}word",
+        ];
+        for text in cases {
+            assert_eq!(pairs_of(text), pair_hashes_by_splitting(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_hashing_matches_splitting_on_any_text(
+            text in "[a-zA-Z0-9 .,'\u{2019}\u{00e4}\u{00df}\u{0130}\u{01c5}\u{0416}\u{0436}\u{00bd}\u{1f600}\n-]{0,60}"
+        ) {
+            proptest::prop_assert_eq!(pairs_of(&text), pair_hashes_by_splitting(&text));
+        }
     }
 
     #[test]
