@@ -114,6 +114,12 @@ fn cut_paragraph(text: &str, start: usize, end: usize, max_chars: usize, out: &m
         }
     };
     let para = &text[start..end];
+    if para.len() <= max_chars {
+        // No more characters than bytes: nothing to cut, and most paragraphs are short
+        // (the walk below was 70 % of passage splitting on the bench corpus).
+        push(start, end);
+        return;
+    }
     let mut piece = 0; // piece start, relative to para
     let mut count = 0; // chars since piece start
     // Best cut points seen in the current piece, with the char count up to them.
@@ -161,6 +167,23 @@ mod tests {
             .into_iter()
             .map(|p| &text[p.start..p.end])
             .collect()
+    }
+
+    #[test]
+    fn a_paragraph_is_cut_only_past_the_limit_in_characters() {
+        // (paragraph, limit, passages): at the limit in bytes, in characters, one past it.
+        let cases: &[(&str, usize, &[&str])] = &[
+            ("Head\n\nabcd efgh", 9, &["abcd efgh"]),
+            ("Head\n\nabcd efghi", 9, &["abcd", "efghi"]),
+            ("Head\n\nääää öööö", 9, &["ääää öööö"]),
+            ("Head\n\nääää ööööö", 9, &["ääää", "ööööö"]),
+            // The white space around a paragraph counts towards the limit, as it always has.
+            ("Head\n\n  abcd efgh  ", 9, &["abcd", "efgh"]),
+            ("Head\n\n  abcd efgh  ", 13, &["abcd efgh"]),
+        ];
+        for (text, max, want) in cases {
+            assert_eq!(texts(text, *max), *want, "{text:?} at {max}");
+        }
     }
 
     #[test]
