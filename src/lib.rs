@@ -12,6 +12,7 @@ pub mod extract;
 pub mod facets;
 pub mod highlight;
 pub mod index;
+pub mod join;
 pub mod meta;
 pub mod passage;
 pub mod search;

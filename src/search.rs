@@ -25,8 +25,9 @@ use crate::error::{Error, Result};
 use crate::extract::CalDate;
 use crate::highlight::{highlight, patterns};
 use crate::index::build::cal_to_datetime;
-use crate::index::schema::{KIND_PASSAGE, KIND_QUOTE};
+use crate::index::schema::{KIND_FILE, KIND_PASSAGE, KIND_QUOTE};
 use crate::index::{Fields, Store, index_error};
+use crate::join::FileJoin;
 use crate::topk::fast_top_k;
 
 /// Past the limit, candidates scoring below this share of the weakest kept hit are not
@@ -409,13 +410,13 @@ impl Searcher {
             });
             // Excluded words alone would match other kinds of document.
             needs_kind = !(any_term && only_text) || query.starts_with('-');
-            clauses.push((Occur::Must, parsed));
+            clauses.push((Occur::Must, join_titles(parsed, &f)));
             let mut title_parser = QueryParser::for_index(&self.store.index, vec![f.title]);
             title_parser.set_field_boost(f.title, TITLE_BOOST);
             let (title_query, _) = title_parser.parse_query_lenient(query);
             // The title only adds to the score: when its query cannot run, leave it out.
             if runs(title_query.as_ref()).is_ok() {
-                clauses.push((Occur::Should, title_query));
+                clauses.push((Occur::Should, join_titles(title_query, &f)));
             }
         } else if !allow_empty && !filtered {
             return Err(Error::Query {
@@ -663,7 +664,7 @@ impl Searcher {
                         .and_then(|v| v.as_str())
                         .map(str::to_string),
                     path: first_str(&d, f.path).to_string(),
-                    title: first_str(&d, f.title).to_string(),
+                    title: first_str(&d, f.headline).to_string(),
                     start: get_u64(&d, f.start),
                     end: get_u64(&d, f.end),
                     kind: first_str(&d, f.quote_kind).to_string(),
@@ -788,6 +789,38 @@ fn check_query_size(query: &str) -> Result<()> {
     Ok(())
 }
 
+/// `query` with each part that looks only at the headline (`title:`) made a [`FileJoin`]:
+/// headlines are indexed on file documents, and the join matches their files' passages
+/// and quotations. Parts that mix fields are rewritten clause by clause.
+fn join_titles(query: Box<dyn Query>, f: &Fields) -> Box<dyn Query> {
+    let mut any = false;
+    let mut only_title = true;
+    query.query_terms(&mut |term, _| {
+        any = true;
+        only_title &= term.field() == f.title;
+    });
+    if any && only_title {
+        let file_term = Term::from_field_text(f.kind, KIND_FILE);
+        return Box::new(FileJoin::new(
+            query,
+            file_term,
+            f.schema.get_field_name(f.span),
+        ));
+    }
+    if let Some(b) = query.downcast_ref::<BooleanQuery>() {
+        let clauses = b
+            .clauses()
+            .iter()
+            .map(|(occur, clause)| (*occur, join_titles(clause.box_clone(), f)))
+            .collect();
+        return Box::new(BooleanQuery::with_minimum_required_clauses(
+            clauses,
+            b.get_minimum_number_should_match(),
+        ));
+    }
+    query
+}
+
 /// Documents of one kind (passage, quote, file).
 fn kind_query(f: &Fields, kind: &str) -> TermQuery {
     TermQuery::new(
@@ -802,7 +835,7 @@ fn hit_from_doc(f: &Fields, score: f32, d: &TantivyDocument) -> Hit {
         rank: 0,
         score,
         path: first_str(d, f.path).to_string(),
-        title: first_str(d, f.title).to_string(),
+        title: first_str(d, f.headline).to_string(),
         passage: first_str(d, f.body).to_string(),
         passage_index: get_u64(d, f.ordinal),
         start: get_u64(d, f.start),

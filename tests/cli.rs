@@ -714,6 +714,68 @@ fn title_words_add_to_the_score_but_do_not_match_alone() {
     );
 }
 
+#[test]
+fn title_queries_match_the_passages_of_their_files_across_edits() {
+    let env = Env::new();
+    env.write("news/a.txt", "Walrus summit opens\n\nDelegates arrived on Monday.\n\nThe walrus question came up late.\n");
+    env.write(
+        "news/b.txt",
+        "Other news\n\nThe walrus question came up late.\n",
+    );
+    env.write(
+        "news/c.txt",
+        "Walrus count falls\n\nFewer animals were seen on the ice.\n",
+    );
+    let search = |env: &Env, q: &str| {
+        let r = env.run(&[
+            "--index",
+            "ix",
+            "search",
+            q,
+            "--json",
+            "--no-collapse",
+            "-n",
+            "20",
+        ]);
+        let mut got = places(&r.hits());
+        got.sort();
+        got
+    };
+    let at = |p: &str, i: u64| (format!("news/{p}.txt"), i);
+    env.run(&["index", "news", "--index", "ix"]).assert_code(0);
+    let cases = |env: &Env, c_title: &str| {
+        let c = c_title == "walrus";
+        let table: Vec<(&str, Vec<(String, u64)>)> = vec![
+            (
+                "title:walrus",
+                [
+                    vec![at("a", 0), at("a", 1)],
+                    if c { vec![at("c", 0)] } else { vec![] },
+                ]
+                .concat(),
+            ),
+            ("title:walrus delegates", vec![at("a", 0)]),
+            ("title:\"summit opens\" question", vec![at("a", 1)]),
+            ("walrus -title:walrus", vec![at("b", 0)]),
+            ("title:news OR delegates", vec![at("a", 0), at("b", 0)]),
+        ];
+        for (q, want) in table {
+            assert_eq!(search(env, q), want, "{q:?} (c.txt titled {c_title})");
+        }
+    };
+    cases(&env, "walrus");
+    // c.txt edited: its old documents are deleted and new ones added after the others.
+    env.write(
+        "news/c.txt",
+        "Seal count falls\n\nFewer animals were seen on the ice.\n",
+    );
+    env.run(&["index", "news", "--index", "ix"]).assert_code(0);
+    cases(&env, "seal");
+    env.run(&["index", "news", "--index", "ix", "--rebuild", "--merge"])
+        .assert_code(0);
+    cases(&env, "seal");
+}
+
 /// Where each JSON hit (or copy of one) is: its path and passage number.
 fn places(v: &[serde_json::Value]) -> Vec<(String, u64)> {
     v.iter()

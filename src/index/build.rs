@@ -723,6 +723,12 @@ fn process(c: &Candidate, known: Option<u64>, f: &super::Fields) -> Outcome {
     file_doc.add_text(f.path, &c.key);
     file_doc.add_u64(f.stamp, c.stamp);
     file_doc.add_u64(f.fingerprint, fingerprint);
+    // The headline is searched here, once a file; `span` leads from this document to the
+    // others of its file, which come just before it in the same batch (`join::FileJoin`).
+    if !article.title.is_empty() {
+        file_doc.add_text(f.title, &article.title);
+    }
+    file_doc.add_u64(f.span, docs.len() as u64);
     docs.push(file_doc);
     Outcome::Indexed {
         key: c.key.clone(),
@@ -780,7 +786,7 @@ pub fn passage_docs(
         let mut doc = TantivyDocument::with_capacity(DOC_OVERHEAD + body.len() + title_and_path);
         doc.add_text(f.kind, KIND_PASSAGE);
         doc.add_text(f.path, key);
-        doc.add_text(f.title, &article.title);
+        doc.add_text(f.headline, &article.title);
         doc.add_text(f.body, body);
         doc.add_u64(f.ordinal, docs.len() as u64);
         doc.add_u64(f.start, p.start as u64);
@@ -838,7 +844,7 @@ pub fn quote_docs(
         let mut doc = TantivyDocument::with_capacity(DOC_OVERHEAD + quote.len() + title_and_path);
         doc.add_text(f.kind, KIND_QUOTE);
         doc.add_text(f.path, key);
-        doc.add_text(f.title, &article.title);
+        doc.add_text(f.headline, &article.title);
         doc.add_text(f.quote, quote);
         doc.add_u64(f.ordinal, i as u64);
         doc.add_u64(f.start, q.start as u64);

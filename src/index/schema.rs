@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bump when the schema or what extraction stores changes: an index of another format
 /// is rebuilt (by `attache index`) or refused (by `attache search`).
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Tokenizer of the searchable text fields: lowercasing plus English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -28,7 +28,11 @@ pub struct Fields {
     pub kind: Field,
     /// Absolute path of the file; the key for replacing and deleting a file's documents.
     pub path: Field,
+    /// The headline, searchable, on file documents only: a query over it matches the
+    /// file's other documents through [`crate::join::FileJoin`].
     pub title: Field,
+    /// The headline as shown, stored on passage and quotation documents.
+    pub headline: Field,
     /// Passage text. Only passage documents have it, so a query over it needs no `kind`
     /// filter.
     pub body: Field,
@@ -64,6 +68,9 @@ pub struct Fields {
     /// File documents: content fingerprint and the quick (size, mtime, metadata) stamp.
     pub fingerprint: Field,
     pub stamp: Field,
+    /// File documents: how many documents of the file come before it (a file's documents
+    /// are consecutive, the file document last), for [`crate::join::FileJoin`].
+    pub span: Field,
 }
 
 impl Fields {
@@ -101,7 +108,8 @@ impl Fields {
         };
         let kind = sb.add_text_field("kind", keyword());
         let path = sb.add_text_field("path", keyword().set_stored());
-        let title = sb.add_text_field("title", text(true));
+        let title = sb.add_text_field("title", text(false));
+        let headline = sb.add_text_field("headline", STORED);
         let body = sb.add_text_field("body", text(true));
         let quote = sb.add_text_field("quote", text(true));
         // Numbers are filtered, never ranked by: indexed without fieldnorms.
@@ -130,11 +138,13 @@ impl Fields {
         let stamp = sb.add_u64_field("stamp", STORED | FAST);
         let sketch = sb.add_u64_field("sketch", FAST);
         let pairs = sb.add_u64_field("pairs", FAST);
+        let span = sb.add_u64_field("span", FAST);
         Fields {
             schema: sb.build(),
             kind,
             path,
             title,
+            headline,
             body,
             quote,
             ordinal,
@@ -153,6 +163,7 @@ impl Fields {
             stamp,
             sketch,
             pairs,
+            span,
         }
     }
 
