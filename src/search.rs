@@ -877,6 +877,9 @@ fn explain(e: &QueryParserError) -> String {
         QueryParserError::FieldDoesNotExist(field) => format!(
             "unknown field `{field}:`; fields are title, body, speaker, source, dates (use --from/--to for dates)"
         ),
+        QueryParserError::FieldNotIndexed(field) => format!(
+            "field `{field}:` cannot be searched; fields are title, body, speaker, source, dates (use --from/--to for dates)"
+        ),
         QueryParserError::AllButQueryForbidden => {
             "a query of exclusions only (-word) matches nothing; add a word to look for".into()
         }

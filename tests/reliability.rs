@@ -546,6 +546,10 @@ fn bad_queries_and_options_are_clear_errors() {
             vec!["search", "nosuch:observers"],
             "unknown field `nosuch:`",
         ),
+        (
+            vec!["search", "date_source:metadata"],
+            "field `date_source:` cannot be searched",
+        ),
         (vec!["search", "body:"], "cannot parse query"),
         (vec!["search", "title:*"], "cannot run on this index"),
         (vec!["search", "AND"], "cannot parse query"),

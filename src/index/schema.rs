@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bump when the schema or what extraction stores changes: an index of another format
 /// is rebuilt (by `attache index`) or refused (by `attache search`).
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Tokenizer of the searchable text fields: lowercasing plus English stemming.
 pub const TEXT_TOKENIZER: &str = "en_stem";
@@ -112,27 +112,25 @@ impl Fields {
         let headline = sb.add_text_field("headline", STORED);
         let body = sb.add_text_field("body", text(true));
         let quote = sb.add_text_field("quote", text(true));
-        // Numbers are filtered, never ranked by: indexed without fieldnorms.
-        let ordinal = sb.add_u64_field(
-            "ordinal",
-            NumericOptions::default()
-                .set_indexed()
-                .set_stored()
-                .set_fast(),
-        );
+        // Only what a query looks up by term is indexed. Ranges (the context's passage
+        // numbers, --from/--to) run on fast fields, which tantivy prefers for a range on a
+        // fast field anyway; facet keys are counted from fast fields; labels shown with a
+        // hit are only stored. Each indexed value cost a term per document.
+        let ordinal =
+            sb.add_u64_field("ordinal", NumericOptions::default().set_stored().set_fast());
         let start = sb.add_u64_field("start", STORED);
         let end = sb.add_u64_field("end", STORED);
         let speaker = sb.add_text_field("speaker", name_words());
         let source = sb.add_text_field("source", name_words());
-        let speaker_key = sb.add_text_field("speaker_key", keyword().set_fast("raw"));
-        let source_key = sb.add_text_field("source_key", keyword().set_fast("raw"));
-        let quote_kind = sb.add_text_field("quote_kind", keyword().set_stored());
+        let speaker_key = sb.add_text_field("speaker_key", TextOptions::default().set_fast("raw"));
+        let source_key = sb.add_text_field("source_key", TextOptions::default().set_fast("raw"));
+        let quote_kind = sb.add_text_field("quote_kind", STORED);
         let published = sb.add_date_field(
             "published",
             DateOptions::default().set_indexed().set_fast().set_stored(),
         );
-        let published_text = sb.add_text_field("published_text", keyword().set_stored());
-        let date_source = sb.add_text_field("date_source", keyword().set_stored());
+        let published_text = sb.add_text_field("published_text", STORED);
+        let date_source = sb.add_text_field("date_source", STORED);
         let dates = sb.add_text_field("dates", keyword().set_stored());
         let fingerprint = sb.add_u64_field("fingerprint", STORED);
         let stamp = sb.add_u64_field("stamp", STORED | FAST);
