@@ -29,7 +29,7 @@ use regex::{Captures, Regex};
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::rx::{Local, WordRegex};
+use super::rx::{self, Local, WordRegex};
 
 /// A calendar value at year, month or day precision (month/day are 1-based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -610,7 +610,7 @@ static RE_MONTH_RU: Local<WordRegex> = Local::new(|| {
 
 /// All-digit dates: ISO "2022-05-14", dotted "14.05.2022", US slashed "5/14/2022".
 static RE_NUMERIC: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"(?-u:\b)(?:(?P<iy>[0-9]{4})-(?P<im>[0-9]{2})-(?P<id>[0-9]{2})|(?P<dd>[0-9]{1,2})\.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})|(?P<sm>[0-9]{1,2})/(?P<sd>[0-9]{1,2})/(?P<sy>[0-9]{4}))(?-u:\b)",
     )
     .expect("valid regex")
@@ -618,7 +618,7 @@ static RE_NUMERIC: Local<Regex> = Local::new(|| {
 
 /// A four-digit number, filtered into years by `years`.
 static RE_YEAR: Local<Regex> =
-    Local::new(|| Regex::new(r"(?-u:\b)(?P<y>[0-9]{4})(?-u:\b)").expect("valid regex"));
+    Local::new(|| rx::compile(r"(?-u:\b)(?P<y>[0-9]{4})(?-u:\b)").expect("valid regex"));
 
 /// Days named relative to the reference: "today", "yesterday", "gestern", "вчера".
 static RE_DEICTIC: Local<WordRegex> = Local::new(|| {
@@ -630,7 +630,7 @@ static RE_DEICTIC: Local<WordRegex> = Local::new(|| {
 
 /// A modifier ending the text before a weekday ("last ", "this coming ", "vergangenen ").
 static RE_WEEKDAY_MOD: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"(?:^|[^\p{L}])(?P<mod>[Ll]ast|[Nn]ext|[Tt]his\s+past|[Tt]his\s+coming|[Tt]his|[Vv]ergangenen|[Ll]etzten|[Kk]ommenden|[Nn]ächsten|[Пп]рошл(?:ый|ую|ое)|[Сс]ледующ(?:ий|ую|ее))\s+$",
     )
     .expect("valid regex")
@@ -686,7 +686,7 @@ static RE_REL_UNIT: Local<WordRegex> = Local::new(|| {
 
 /// A count ending the text before "years ago" ("two ", "a ", "3 ").
 static RE_AGO_COUNT: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"(?:^|[^\p{L}\p{N}])(?P<n>[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve|\d{1,2})\s+$",
     )
     .expect("valid regex")

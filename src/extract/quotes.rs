@@ -11,7 +11,7 @@
 use regex::Regex;
 use std::collections::HashMap;
 
-use super::rx::{Local, WordRegex};
+use super::rx::{self, Local, WordRegex};
 
 /// Whether a quote reproduces the words (direct) or reports their content (indirect).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -833,7 +833,7 @@ static OPINION_CUE: Local<WordRegex> = Local::new(|| {
 
 /// A line opening with a short name and a colon: "Pat Smith: …".
 static HEAD_COLON: Local<Regex> = Local::new(|| {
-    Regex::new(r"^(\p{Lu}[\p{L}.’'\-]*(?: \p{Lu}[\p{L}.’'\-]*){0,3}): ")
+    rx::compile(r"^(\p{Lu}[\p{L}.’'\-]*(?: \p{Lu}[\p{L}.’'\-]*){0,3}): ")
         .expect("valid headline-colon regex")
 });
 
@@ -845,7 +845,7 @@ static ED_VERB_END: Local<WordRegex> = Local::new(|| {
 
 /// German say-verbs after which the subject usually follows (V2 inversion).
 static GERMAN_SAY: Local<Regex> = Local::new(|| {
-    Regex::new(r"^(?:sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|schrieb|schreibt|äußerte|antwortete|fuhr|ergänzte|fügte|warnte|versicherte|erläuterte|kommentierte|sprach|spricht|teilte|teilt|unterstrich|bekräftigte|verkündete|mahnte|begründete|entgegnete|stellte|rief|riefen|ruft)$")
+    rx::compile(r"^(?:sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|schrieb|schreibt|äußerte|antwortete|fuhr|ergänzte|fügte|warnte|versicherte|erläuterte|kommentierte|sprach|spricht|teilte|teilt|unterstrich|bekräftigte|verkündete|mahnte|begründete|entgegnete|stellte|rief|riefen|ruft)$")
         .expect("valid German say-verb regex")
 });
 
@@ -863,7 +863,7 @@ static ACCORDING: Local<WordRegex> = Local::new(|| {
 /// A German sentence naming a document or place as the source: "In dem Schreiben heißt
 /// es", "Auf der Homepage hieß es".
 static PLACE_HEISST_ES: Local<Regex> = Local::new(|| {
-    Regex::new(r"^(?:In|Im|Auf|Aus)\s+([^.:;]{3,160}?)\s+(?:(?:heißt|hieß|heisst|hiess)\s+es|fand\s+sich|findet\s+sich|steht|stand)\b")
+    rx::compile(r"^(?:In|Im|Auf|Aus)\s+([^.:;]{3,160}?)\s+(?:(?:heißt|hieß|heisst|hiess)\s+es|fand\s+sich|findet\s+sich|steht|stand)\b")
         .expect("valid heißt-es regex")
 });
 
@@ -873,7 +873,7 @@ static ZUFOLGE: Local<WordRegex> =
 
 /// Words before a short quote that mark it as a name or title, not speech.
 static TITLE_CUE: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"(?i)(?:newspaper|magazine|book|film|movie|song|album|show|series|program|programme|operation|group|party|campaign|titled|entitled|named|called|dubbed|known\s+as|Zeitung|Magazin|Magazines|Buch|Film|Lied|Album|Sendung|Gruppe|Partei|Operation|Titel|namens|Motto|lautet|Leitlinie|Prädikat|Organisation|Initiative|Kampagne|Website|Homepage|Domain|Verband|so\s+genannten|sogenannten|газета|газеты|газете|журнал|журнала|группа|группы|группой|партия|партии|компания|компании|фильм|книга|операция|движение|движения|канал|канала|агентство|издание|клуб|клуба)\W{0,3}$",
     )
     .expect("valid title cue regex")
@@ -884,7 +884,7 @@ static TITLE_CUE: Local<Regex> = Local::new(|| {
 /// „…“", "(übersetzt etwa: „…“)". Nothing between the word and the mark but a space (a
 /// colon only after "etwa"/"übersetzt": "Studie: „…“" heads a statement).
 static NAME_CUE: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"\b(?:(?:Motto|Titel|Titeln|namens|Buch|Film|Lied|Album|Sendung|Ausstellung|Studie|Thema|Themen\s+wie|darunter|Projekt|Programm|Festival|Kongress|Konferenz|Roman|Musical|Serie|Produkt)\(?|(?:etwa|übersetzt):)[ \u{a0}]?$",
     )
     .expect("valid name cue regex")
@@ -1441,7 +1441,7 @@ fn is_german_role_noun(lower: &str) -> bool {
 
 /// A US party and state tag: "R-Wis.", "D-N.Y.", "I-Vt.".
 static PARTY_CODE: Local<Regex> =
-    Local::new(|| Regex::new(r"^[RDI]-\p{Lu}").expect("valid party-code regex"));
+    Local::new(|| rx::compile(r"^[RDI]-\p{Lu}").expect("valid party-code regex"));
 
 /// `s` without parenthetical notes of up to 40 bytes: "Sen. Claire McCaskill (D-Mo.) said".
 fn without_parentheticals(s: &str) -> String {
@@ -3428,7 +3428,7 @@ static INDIRECT_BARE: Local<WordRegex> = Local::new(|| {
 /// A transcript line: a speaker's name in capitals and a colon opening a paragraph
 /// (`"WALLACE: Let’s start …`, `PENCE: Well, …`).
 static TRANSCRIPT_LINE: Local<Regex> = Local::new(|| {
-    Regex::new(r#"(?m)^[ \t]*["“]?([A-Z][A-Z.'’\- ]{0,30}[A-Z.]):[ \t]+([^\n]+)"#)
+    rx::compile(r#"(?m)^[ \t]*["“]?([A-Z][A-Z.'’\- ]{0,30}[A-Z.]):[ \t]+([^\n]+)"#)
         .expect("valid transcript-line regex")
 });
 
@@ -3490,19 +3490,19 @@ const INTENT_VERBS: &[&str] = &[
 
 /// ", according to X" closing a sentence.
 static ACCORDING_CLAUSE: Local<Regex> = Local::new(|| {
-    Regex::new(r",[\ \t]+(?:according[\ \t]+to|laut|so)[\ \t]+([^.,;\n]{2,80})[.;]")
+    rx::compile(r",[\ \t]+(?:according[\ \t]+to|laut|so)[\ \t]+([^.,;\n]{2,80})[.;]")
         .expect("valid according-clause regex")
 });
 
 /// "According to X, …" opening a sentence of reported content.
 static ACCORDING_LEAD: Local<Regex> = Local::new(|| {
-    Regex::new(r"(?:According|according)[\ \t]+to[\ \t]+([^,.;\n“”„«»\x22]{2,100}),[\ \t]+")
+    rx::compile(r"(?:According|according)[\ \t]+to[\ \t]+([^,.;\n“”„«»\x22]{2,100}),[\ \t]+")
         .expect("valid according-lead regex")
 });
 
 /// ", Smith said." / ", said Smith." closing a sentence of reported speech.
 static TRAILING_SAID: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"(?x),[\ \t]+(?:([^,.;\n“”\x22]{1,60}?)[\ \t]+(?:said|says|added|noted|explained|argued|wrote|warned|told[\ \t][^.\n]{1,40})
         |(?:said|says|added)[\ \t]+([^.;\n“”\x22]{1,80}))[.;]",
     )
@@ -3651,7 +3651,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
 /// Where a reported clause gives way to another statement of the same speaker within one
 /// sentence: "…, arguing that …", "… — and he noted that …", "…; …".
 static CLAUSE_BREAK: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"(?x),[\ \t]+(?:arguing|adding|saying|noting|citing|insisting|claiming|warning|explaining|according[\ \t]+to)\b
         |[\ \t](?:—|–|--)[\ \t]+(?:and|but|while|adding|saying|noting|arguing)\b
         |[\ \t]+(?:but|and)[\ \t]+(?:also[\ \t]+)?(?:said|says|noted|notes|added|adds|argued|argues|warned|warns|insisted|insists|stressed|acknowledged)\b
@@ -3799,7 +3799,7 @@ pub struct NameIndex {
 
 /// Runs of two to four capitalised words (candidate person names).
 static NAME_RUN: Local<Regex> = Local::new(|| {
-    Regex::new(r"\p{Lu}[\p{L}.\-]*(?:[ \t]+\p{Lu}(?:\.|[\p{L}\-]*)){1,4}")
+    rx::compile(r"\p{Lu}[\p{L}.\-]*(?:[ \t]+\p{Lu}(?:\.|[\p{L}\-]*)){1,4}")
         .expect("valid name-run regex")
 });
 
@@ -4073,13 +4073,14 @@ static OUTLET_BEFORE_CUE: Local<WordRegex> = Local::new(|| {
 
 /// Wire credits in parentheses: "(AFP)", "(Reuters)".
 static OUTLET_PAREN: Local<Regex> = Local::new(|| {
-    Regex::new(r"\((AFP|Reuters|AP|Xinhua|dpa|DPA|TASS|Interfax|ANSA|EFE|UPI|Kyodo|Yonhap|IANS|PTI|ТАСС|РИА Новости|Интерфакс|sda|APA|KNA|epd|ddp|AFX)\)")
+    rx::compile(r"\((AFP|Reuters|AP|Xinhua|dpa|DPA|TASS|Interfax|ANSA|EFE|UPI|Kyodo|Yonhap|IANS|PTI|ТАСС|РИА Новости|Интерфакс|sda|APA|KNA|epd|ddp|AFX)\)")
         .expect("valid wire regex")
 });
 
 /// Wire agencies named as a source inside sentences: "ТАСС", "РИА Новости" after a cue.
-static OUTLET_KNOWN_CUE: Local<Regex> =
-    Local::new(|| Regex::new(r"(?:РИА Новости|Интерфакс|ТАСС)").expect("valid known-outlet regex"));
+static OUTLET_KNOWN_CUE: Local<Regex> = Local::new(|| {
+    rx::compile(r"(?:РИА Новости|Интерфакс|ТАСС)").expect("valid known-outlet regex")
+});
 
 /// Words that end typical outlet names.
 fn has_outlet_word(name: &str) -> bool {
