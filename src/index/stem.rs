@@ -112,8 +112,9 @@ const REPEAT_TEXT: usize = 1024;
 
 /// A token filter that replays the tokens of the text it saw last when the same text comes
 /// again. tantivy keeps one analyzer per field and writer thread, and attache gives every
-/// passage of a file the file's title and publisher: in the UN debates of the scale corpus
-/// those are about 40 % of the tokens indexed, the same words analysed once per passage.
+/// passage of a file the file's publisher (and, until the headline moved to the file
+/// document, its title: then about 40 % of the tokens indexed in the UN debates of the
+/// scale corpus), the same words analysed once per passage.
 /// A text seen twice in a row is analysed once more and its tokens kept; from its third
 /// time on they are copied. Texts longer than [`REPEAT_TEXT`] bytes are never kept.
 #[derive(Clone, Copy, Debug, Default)]
