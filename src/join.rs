@@ -184,8 +184,11 @@ impl DocSet for FileJoinScorer {
             self.doc += 1;
             return self.doc;
         }
+        // Past this file's document: the next file's documents come after it (and a
+        // `span` that says otherwise cannot move the scorer back).
+        let min = self.end.saturating_add(1);
         let next = self.files.advance();
-        self.enter(next, 0)
+        self.enter(next, min)
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
@@ -237,6 +240,16 @@ mod tests {
     /// document with the title. `splits` commits before the file at each of these positions,
     /// so the files spread over several segments.
     fn fixture(files: &[(&str, &str, &[&str])], splits: &[usize]) -> Fixture {
+        let spans: Vec<u64> = files.iter().map(|f| f.2.len() as u64).collect();
+        fixture_with_spans(files, splits, &spans)
+    }
+
+    /// As [`fixture`], with each file document's `span` given (right or wrong).
+    fn fixture_with_spans(
+        files: &[(&str, &str, &[&str])],
+        splits: &[usize],
+        spans: &[u64],
+    ) -> Fixture {
         let mut sb = Schema::builder();
         let kind = sb.add_text_field("kind", STRING);
         let title = sb.add_text_field("title", TEXT);
@@ -261,7 +274,7 @@ mod tests {
             d.add_text(kind, "file");
             d.add_text(name, file);
             d.add_text(title, headline);
-            d.add_u64(span, bodies.len() as u64);
+            d.add_u64(span, spans[i]);
             batch.push(tantivy::indexer::UserOperation::Add(d));
             writer.run(batch).unwrap();
         }
@@ -288,10 +301,9 @@ mod tests {
         /// The file name of each hit of `query`, sorted.
         fn names(&self, query: &dyn Query) -> Vec<String> {
             let searcher = self.index.reader().unwrap().searcher();
-            let mut hits: Vec<(f32, DocAddress)> = searcher
+            let hits: Vec<(f32, DocAddress)> = searcher
                 .search(query, &TopDocs::with_limit(1000).order_by_score())
                 .unwrap();
-            hits.sort_by_key(|h| h.1);
             let mut names: Vec<String> = hits
                 .iter()
                 .map(|(_, a)| {
@@ -368,6 +380,27 @@ mod tests {
             all.push(s.doc());
         }
         assert_eq!(all, [0, 1, 2, 7, 8]);
+    }
+
+    #[test]
+    fn a_wrong_span_never_moves_the_scorer_back() {
+        // b's span claims 4 documents before it, a's among them: they come once, in order.
+        let files: &[(&str, &str, &[&str])] = &[
+            ("a", "Grain deal", &["one", "two", "three"]),
+            ("b", "Grain again", &["four"]),
+        ];
+        let fx = fixture_with_spans(files, &[], &[3, 4]);
+        let searcher = fx.index.reader().unwrap().searcher();
+        let weight = fx
+            .join("grain")
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let mut s = weight.scorer(searcher.segment_reader(0), 1.0).unwrap();
+        let mut all = vec![s.doc()];
+        while s.advance() != TERMINATED {
+            all.push(s.doc());
+        }
+        assert_eq!(all, [0, 1, 2, 4]);
     }
 
     #[test]
