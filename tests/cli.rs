@@ -690,14 +690,19 @@ fn a_long_batch_answers_in_file_order_as_each_query_alone() {
     assert_eq!(batch, expected);
 }
 
-#[test]
-fn title_words_add_to_the_score_but_do_not_match_alone() {
-    let env = Env::new();
+/// Two articles with the same last paragraph, one headlined with its word.
+fn walrus_news(env: &Env) {
     env.write("news/a.txt", "Walrus summit opens\n\nDelegates arrived on Monday.\n\nThe walrus question came up late.\n");
     env.write(
         "news/b.txt",
         "Other news\n\nThe walrus question came up late.\n",
     );
+}
+
+#[test]
+fn title_words_add_to_the_score_but_do_not_match_alone() {
+    let env = Env::new();
+    walrus_news(&env);
     env.run(&["index", "news", "--index", "ix"]).assert_code(0);
     let r = env.run(&[
         "--index",
@@ -717,11 +722,7 @@ fn title_words_add_to_the_score_but_do_not_match_alone() {
 #[test]
 fn title_queries_match_the_passages_of_their_files_across_edits() {
     let env = Env::new();
-    env.write("news/a.txt", "Walrus summit opens\n\nDelegates arrived on Monday.\n\nThe walrus question came up late.\n");
-    env.write(
-        "news/b.txt",
-        "Other news\n\nThe walrus question came up late.\n",
-    );
+    walrus_news(&env);
     env.write(
         "news/c.txt",
         "Walrus count falls\n\nFewer animals were seen on the ice.\n",
