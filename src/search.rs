@@ -410,13 +410,20 @@ impl Searcher {
             });
             // Excluded words alone would match other kinds of document.
             needs_kind = !(any_term && only_text) || query.starts_with('-');
-            clauses.push((Occur::Must, join_titles(parsed, &f)));
+            let parsed = join_titles(parsed, &f).map_err(|detail| Error::Query {
+                query: query.to_string(),
+                detail,
+            })?;
+            clauses.push((Occur::Must, parsed));
             let mut title_parser = QueryParser::for_index(&self.store.index, vec![f.title]);
             title_parser.set_field_boost(f.title, TITLE_BOOST);
             let (title_query, _) = title_parser.parse_query_lenient(query);
             // The title only adds to the score: when its query cannot run, leave it out.
             if runs(title_query.as_ref()).is_ok() {
-                clauses.push((Occur::Should, join_titles(title_query, &f)));
+                // Over the title alone, so every part of it joins.
+                if let Ok(title_query) = join_titles(title_query, &f) {
+                    clauses.push((Occur::Should, title_query));
+                }
             }
         } else if !allow_empty && !filtered {
             return Err(Error::Query {
@@ -791,34 +798,43 @@ fn check_query_size(query: &str) -> Result<()> {
 
 /// `query` with each part that looks only at the headline (`title:`) made a [`FileJoin`]:
 /// headlines are indexed on file documents, and the join matches their files' passages
-/// and quotations. Parts that mix fields are rewritten clause by clause.
-fn join_titles(query: Box<dyn Query>, f: &Fields) -> Box<dyn Query> {
-    let mut any = false;
+/// and quotations. Parts that mix fields are rewritten clause by clause; a boost over such a
+/// part (`(title:a AND b)^2`) hides its clauses, so it is refused with a way round.
+fn join_titles(query: Box<dyn Query>, f: &Fields) -> std::result::Result<Box<dyn Query>, String> {
+    let mut any_title = false;
     let mut only_title = true;
     query.query_terms(&mut |term, _| {
-        any = true;
-        only_title &= term.field() == f.title;
+        let title = term.field() == f.title;
+        any_title |= title;
+        only_title &= title;
     });
-    if any && only_title {
+    if any_title && only_title {
         let file_term = Term::from_field_text(f.kind, KIND_FILE);
-        return Box::new(FileJoin::new(
+        return Ok(Box::new(FileJoin::new(
             query,
             file_term,
             f.schema.get_field_name(f.span),
-        ));
+        )));
     }
     if let Some(b) = query.downcast_ref::<BooleanQuery>() {
         let clauses = b
             .clauses()
             .iter()
-            .map(|(occur, clause)| (*occur, join_titles(clause.box_clone(), f)))
-            .collect();
-        return Box::new(BooleanQuery::with_minimum_required_clauses(
+            .map(|(occur, clause)| Ok((*occur, join_titles(clause.box_clone(), f)?)))
+            .collect::<std::result::Result<_, String>>()?;
+        return Ok(Box::new(BooleanQuery::with_minimum_required_clauses(
             clauses,
             b.get_minimum_number_should_match(),
-        ));
+        )));
     }
-    query
+    if any_title {
+        return Err(
+            "a boost (^) over a group that mixes title: with other fields cannot run; \
+             boost each part instead, as in (title:a)^2 AND b^2"
+                .into(),
+        );
+    }
+    Ok(query)
 }
 
 /// Documents of one kind (passage, quote, file).

@@ -550,6 +550,10 @@ fn bad_queries_and_options_are_clear_errors() {
             vec!["search", "date_source:metadata"],
             "field `date_source:` cannot be searched",
         ),
+        (
+            vec!["search", "(title:grain AND observers)^2"],
+            "boost each part instead",
+        ),
         (vec!["search", "body:"], "cannot parse query"),
         (vec!["search", "title:*"], "cannot run on this index"),
         (vec!["search", "AND"], "cannot parse query"),
