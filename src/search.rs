@@ -803,11 +803,15 @@ fn check_query_size(query: &str) -> Result<()> {
 fn join_titles(query: Box<dyn Query>, f: &Fields) -> std::result::Result<Box<dyn Query>, String> {
     let mut any_title = false;
     let mut only_title = true;
-    query.query_terms(&mut |term, _| {
-        let title = term.field() == f.title;
-        any_title |= title;
-        only_title &= title;
-    });
+    let mut field = |field: Field| {
+        any_title |= field == f.title;
+        only_title &= field == f.title;
+    };
+    query.query_terms(&mut |term, _| field(term.field()));
+    // A range names its field but visits no terms.
+    if let Some(range) = query.downcast_ref::<RangeQuery>() {
+        field(range.field());
+    }
     if any_title && only_title {
         let file_term = Term::from_field_text(f.kind, KIND_FILE);
         return Ok(Box::new(FileJoin::new(

@@ -759,6 +759,7 @@ fn title_queries_match_the_passages_of_their_files_across_edits() {
             ("title:\"summit opens\" question", vec![at("a", 1)]),
             ("walrus -title:walrus", vec![at("b", 0)]),
             ("title:news OR delegates", vec![at("a", 0), at("b", 0)]),
+            ("title:[other TO otter] question", vec![at("b", 0)]),
         ];
         for (q, want) in table {
             assert_eq!(search(env, q), want, "{q:?} (c.txt titled {c_title})");
