@@ -420,7 +420,8 @@ impl Searcher {
             let (title_query, _) = title_parser.parse_query_lenient(query);
             // The title only adds to the score: when its query cannot run, leave it out.
             if runs(title_query.as_ref()).is_ok() {
-                // Over the title alone, so every part of it joins.
+                // A part that cannot be joined (a `body:` term boosted with a title
+                // word) only leaves the boost out.
                 if let Ok(title_query) = join_titles(title_query, &f) {
                     clauses.push((Occur::Should, title_query));
                 }
@@ -799,20 +800,14 @@ fn check_query_size(query: &str) -> Result<()> {
 /// `query` with each part that looks only at the headline (`title:`) made a [`FileJoin`]:
 /// headlines are indexed on file documents, and the join matches their files' passages
 /// and quotations. Parts that mix fields are rewritten clause by clause; a boost over such a
-/// part (`(title:a AND b)^2`) hides its clauses, so it is refused with a way round.
+/// part (`(title:a AND b)^2`) hides its clauses, so it is refused with a way round. A query
+/// without the title comes back as it is.
 fn join_titles(query: Box<dyn Query>, f: &Fields) -> std::result::Result<Box<dyn Query>, String> {
-    let mut any_title = false;
-    let mut only_title = true;
-    let mut field = |field: Field| {
-        any_title |= field == f.title;
-        only_title &= field == f.title;
-    };
-    query.query_terms(&mut |term, _| field(term.field()));
-    // A range names its field but visits no terms.
-    if let Some(range) = query.downcast_ref::<RangeQuery>() {
-        field(range.field());
+    let (any_title, only_title) = title_use(query.as_ref(), f.title);
+    if !any_title {
+        return Ok(query);
     }
-    if any_title && only_title {
+    if only_title {
         let file_term = Term::from_field_text(f.kind, KIND_FILE);
         return Ok(Box::new(FileJoin::new(
             query,
@@ -820,25 +815,48 @@ fn join_titles(query: Box<dyn Query>, f: &Fields) -> std::result::Result<Box<dyn
             f.schema.get_field_name(f.span),
         )));
     }
-    if let Some(b) = query.downcast_ref::<BooleanQuery>() {
-        let clauses = b
-            .clauses()
-            .iter()
-            .map(|(occur, clause)| Ok((*occur, join_titles(clause.box_clone(), f)?)))
-            .collect::<std::result::Result<_, String>>()?;
-        return Ok(Box::new(BooleanQuery::with_minimum_required_clauses(
-            clauses,
-            b.get_minimum_number_should_match(),
-        )));
-    }
-    if any_title {
-        return Err(
+    match query.downcast_ref::<BooleanQuery>() {
+        Some(b) => {
+            let clauses = b
+                .clauses()
+                .iter()
+                .map(|(occur, clause)| Ok((*occur, join_titles(clause.box_clone(), f)?)))
+                .collect::<std::result::Result<_, String>>()?;
+            Ok(Box::new(BooleanQuery::with_minimum_required_clauses(
+                clauses,
+                b.get_minimum_number_should_match(),
+            )))
+        }
+        None => Err(
             "a boost (^) over a group that mixes title: with other fields cannot run; \
              boost each part instead, as in (title:a)^2 AND b^2"
                 .into(),
-        );
+        ),
     }
-    Ok(query)
+}
+
+/// Whether `query` looks at `title` anywhere, and whether at nothing else. A range names
+/// its field but visits no terms, so ranges are looked for through the boolean clauses.
+fn title_use(query: &dyn Query, title: Field) -> (bool, bool) {
+    if let Some(b) = query.downcast_ref::<BooleanQuery>() {
+        return b
+            .clauses()
+            .iter()
+            .fold((false, true), |(any, only), (_, c)| {
+                let (a, o) = title_use(c.as_ref(), title);
+                (any || a, only && o)
+            });
+    }
+    if let Some(range) = query.downcast_ref::<RangeQuery>() {
+        let is_title = range.field() == title;
+        return (is_title, is_title);
+    }
+    let (mut any, mut only) = (false, true);
+    query.query_terms(&mut |term, _| {
+        any |= term.field() == title;
+        only &= term.field() == title;
+    });
+    (any, only)
 }
 
 /// Documents of one kind (passage, quote, file).
