@@ -273,6 +273,25 @@ fn two_runs_started_together_on_a_new_folder() {
 }
 
 #[test]
+fn a_run_that_finds_an_index_being_created_is_told_it_is_in_use() {
+    // The first run holds the writer lock with tantivy's meta.json just written: the
+    // second must take the folder for attache's (the marker is written before meta.json)
+    // and be told it is busy, never that it is someone else's index.
+    let env = Env::new();
+    write_articles(&env, 0..4, 0);
+    let paused = start_paused(&env, &["index", "news", "--index", "ix"], "created", 3);
+    assert!(env.path("ix/meta.json").is_file());
+    let r = env.run(&["index", "news", "--index", "ix"]);
+    r.assert_code(2);
+    assert!(r.stderr.contains("is in use"), "{}", r.stderr);
+    assert!(!r.stderr.contains("not an attache index"), "{}", r.stderr);
+    paused.resume().assert_code(0);
+    env.run(&["index", "news", "--index", "clean"])
+        .assert_code(0);
+    assert_eq!(snapshot(&env, "ix"), snapshot(&env, "clean"));
+}
+
+#[test]
 fn search_during_a_commit_answers_from_the_last_commit() {
     let (env, first, clean) = changed_folder();
     let paused = start_paused(&env, &["index", "news", "--index", "ix"], "prepared:1", 3);

@@ -529,11 +529,11 @@ fn write_error(dir: &Path, e: &tantivy::TantivyError) -> Error {
 
 /// A test hook for the fault tests (tests/reliability.rs, tests/slow_faults.rs), inert
 /// unless `ATTACHE_FAULT=POINT[:N]` and `ATTACHE_FAULT_SIGNAL=FILE` are both set: the
-/// N-th time (default 1st) the run reaches `POINT` (`walked`, `added`, `prepared`,
-/// `committed`) it writes the point's name to FILE and waits, up to two minutes, until
+/// N-th time (default 1st) the run reaches `POINT` (`created`, `walked`, `added`,
+/// `prepared`, `committed`) it writes the point's name to FILE and waits, up to two minutes, until
 /// FILE is deleted. The test meanwhile kills the run, or changes the folder and lets
 /// it go on.
-fn fault_point(point: &str) {
+pub(crate) fn fault_point(point: &str) {
     static SPEC: OnceLock<Option<(String, usize, PathBuf)>> = OnceLock::new();
     static HITS: AtomicUsize = AtomicUsize::new(0);
     let spec = SPEC.get_or_init(|| {

@@ -166,14 +166,18 @@ impl Store {
             docstore_blocksize: STORE_BLOCK_BYTES,
             ..Default::default()
         };
-        let index = Index::create(mmap, fields.schema.clone(), settings)
-            .map_err(|e| index_error(dir, &e))?;
-        register_tokenizers(&index);
+        // The marker goes first: a run that finds meta.json reads the marker next, and
+        // must never find tantivy's meta.json without it (it would take the folder for
+        // someone else's index). A marker alone is a folder `clear_folder` may clear.
         fs::write(
             dir.join(FORMAT_FILE),
             format!("{}\n", schema::FORMAT_VERSION),
         )
         .map_err(|e| Error::io(dir.join(FORMAT_FILE), e))?;
+        let index = Index::create(mmap, fields.schema.clone(), settings)
+            .map_err(|e| index_error(dir, &e))?;
+        register_tokenizers(&index);
+        build::fault_point("created");
         drop(creating);
         Ok((
             Store {
@@ -428,7 +432,7 @@ fn read_format(dir: &Path) -> Option<u32> {
 /// empty, holds nothing but a `.gitignore`, or is marked as attache's is cleared; any
 /// other folder is refused, so a mistyped `--index` never deletes a user's files.
 fn clear_folder(dir: &Path) -> Result<()> {
-    let entries: Vec<PathBuf> = fs::read_dir(dir)
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         // tantivy's lock files stay: the writer lock is held while the folder is cleared.
@@ -447,6 +451,13 @@ fn clear_folder(dir: &Path) -> Result<()> {
             detail: "the folder holds other files".into(),
         });
     }
+    // meta.json first and the marker last, the reverse of creating: a run that looks
+    // meanwhile finds no index, or an attache index, never a meta.json without a marker.
+    entries.sort_by_key(|p| match p.file_name().and_then(|n| n.to_str()) {
+        Some("meta.json") => 0,
+        Some(FORMAT_FILE) => 2,
+        _ => 1,
+    });
     for p in entries {
         let r = if p.is_dir() {
             fs::remove_dir_all(&p)
