@@ -4,6 +4,8 @@
 //! - `passage/split`: `attache::passage::split_passages` per MB;
 //! - `dedup/signature`: `attache::dedup::signature` (the near-duplicate sketch and word-pair
 //!   count indexing stores for every passage) per MB of passage text;
+//! - `analyzer/en_stem`: the body analyzer (`attache::index::stem::analyzer`) per MB of
+//!   passage text;
 //! - `search/*`: `Searcher::search` (query, top 10, stored fields, highlights) on a small
 //!   index built with `index_folder` in a temp folder.
 //!
@@ -25,6 +27,7 @@ use attache::meta::Meta;
 use attache::passage::{MAX_PASSAGE_CHARS, split_passages};
 use attache::{SearchRequest, Searcher, analyze};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use tantivy::tokenizer::TokenStream as _;
 
 /// A small deterministic generator (xorshift64*), so runs compare.
 struct Rng(u64);
@@ -327,6 +330,44 @@ fn bench_extract(c: &mut Criterion) {
     g.finish();
 }
 
+/// The analyzer every passage's body goes through (`index::stem::analyzer`: simple tokens,
+/// lower case, English stems with a memo), per MB of passage text, one analyzer for the
+/// whole run as each writer thread keeps one.
+fn bench_analyzer(c: &mut Criterion) {
+    let mut sets = vec![("generated", generated(1_000_000, 0x5eed))];
+    if let Some(s) = shared_sample(2_000_000) {
+        sets.push(("shared", s));
+    }
+    let mut g = c.benchmark_group("analyzer");
+    g.sample_size(20);
+    for (name, texts) in &sets {
+        let passages: Vec<&str> = texts
+            .iter()
+            .flat_map(|t| {
+                split_passages(t, 0, MAX_PASSAGE_CHARS)
+                    .into_iter()
+                    .map(move |p| &t[p.start..p.end])
+            })
+            .collect();
+        let bytes: usize = passages.iter().map(|p| p.len()).sum();
+        g.throughput(Throughput::Bytes(bytes as u64));
+        let mut analyzer = attache::index::stem::analyzer();
+        g.bench_with_input(BenchmarkId::new("en_stem", name), &passages, |b, ps| {
+            b.iter(|| {
+                let mut n = 0usize;
+                for p in ps {
+                    let mut stream = analyzer.token_stream(black_box(p));
+                    while stream.advance() {
+                        n += stream.token().text.len();
+                    }
+                }
+                black_box(n)
+            })
+        });
+    }
+    g.finish();
+}
+
 fn bench_search(c: &mut Criterion) {
     // ~8 MB of generated articles, 400 files, indexed once in a temp folder.
     let dir = tempfile::tempdir().expect("temp dir");
@@ -375,5 +416,5 @@ fn bench_search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_extract, bench_search);
+criterion_group!(benches, bench_extract, bench_analyzer, bench_search);
 criterion_main!(benches);
