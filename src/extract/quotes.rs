@@ -3391,11 +3391,10 @@ fn previous_paragraph_tail(text: &str, start: usize) -> Option<&str> {
 
 /// "X said (that) …", "X sagte, dass …", "X заявил, что …".
 static INDIRECT: Local<WordRegex> = Local::new(|| {
-    WordRegex::with_cache(
+    WordRegex::new(
         r"(?x)\b(?:said|says|told\s+[\p{L}\s]{1,40}?|added|argued|warned|claimed|insisted|noted|stated|explained|announced|believes|thinks)\s+that\s
         |\b(?:sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|kritisierte|berichtete|teilte\s+mit|fügte\s+hinzu)\s*,\s*(?:dass\s)?
         |\b(?:заявил|заявила|заявили|сказал|сказала|отметил|отметила|подчеркнул|подчеркнула|сообщил|сообщила|считает|пояснил|пояснила)\s*,\s*(?:что|будто)\s",
-        rx::LARGE_DFA_CACHE_BYTES,
     )
     .expect("valid indirect regex")
 });

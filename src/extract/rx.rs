@@ -48,25 +48,10 @@ pub struct Local<T: 'static> {
 /// to cost 10 % more CPU, at 256 KB 40 %.
 const DFA_CACHE_BYTES: usize = 1 << 20;
 
-/// The lazy-DFA cache of a regex whose DFA has more states than [`DFA_CACHE_BYTES`] holds,
-/// a bounded repetition of a wide class being the cause (`told\s+[\p{L}\s]{1,40}?` in
-/// indirect speech: each repeat a copy of the class's states). At 1 MB that DFA is cleared
-/// and rebuilt all through a text: scanning a tenth of the bench corpus, the indirect-speech
-/// verbs took 88 ms at 1 MB and 15 ms at 2 MB (no faster at 16 MB), and `extract::analyze`
-/// as a whole 12 % less time once the caches were warm. It costs about 3 MB of peak RSS
-/// per extraction thread. (The trailing ", X said." regex is faster at 4 MB too, 54 → 24
-/// ms on that tenth, but that is 0.3 s of a full run's 47 s of CPU for 5 MB more a thread.)
-pub const LARGE_DFA_CACHE_BYTES: usize = 2 << 20;
-
 /// Compiles `pattern` as [`Regex::new`] does, with a [`DFA_CACHE_BYTES`] lazy-DFA cache.
 pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    compile_with_cache(pattern, DFA_CACHE_BYTES)
-}
-
-/// Compiles `pattern` with a lazy-DFA cache of `bytes` per thread.
-fn compile_with_cache(pattern: &str, bytes: usize) -> Result<Regex, regex::Error> {
     regex::RegexBuilder::new(pattern)
-        .dfa_size_limit(bytes)
+        .dfa_size_limit(DFA_CACHE_BYTES)
         .build()
 }
 
@@ -125,16 +110,9 @@ pub struct WordRegex {
 impl WordRegex {
     /// Compiles `pattern`. Fails as [`Regex::new`] does.
     pub fn new(pattern: &str) -> Result<WordRegex, regex::Error> {
-        WordRegex::with_cache(pattern, DFA_CACHE_BYTES)
-    }
-
-    /// Compiles `pattern` with a lazy-DFA cache of `bytes` per thread for the loose regex,
-    /// the one that scans whole texts (see [`LARGE_DFA_CACHE_BYTES`]); the exact one, which
-    /// searches only a window at each candidate, keeps [`DFA_CACHE_BYTES`].
-    pub fn with_cache(pattern: &str, bytes: usize) -> Result<WordRegex, regex::Error> {
         Ok(WordRegex {
             exact: compile(pattern)?,
-            loose: compile_with_cache(&without_word_boundaries(pattern), bytes)?,
+            loose: compile(&without_word_boundaries(pattern))?,
         })
     }
 
