@@ -530,9 +530,9 @@ fn write_error(dir: &Path, e: &tantivy::TantivyError) -> Error {
 /// A test hook for the fault tests (tests/reliability.rs, tests/slow_faults.rs), inert
 /// unless `ATTACHE_FAULT=POINT[:N]` and `ATTACHE_FAULT_SIGNAL=FILE` are both set: the
 /// N-th time (default 1st) the run reaches `POINT` (`created`, `walked`, `added`,
-/// `prepared`, `committed`) it writes the point's name to FILE and waits, up to two minutes, until
-/// FILE is deleted. The test meanwhile kills the run, or changes the folder and lets
-/// it go on.
+/// `prepared`, `committed`) it writes the point's name to FILE and waits, up to two
+/// minutes, until FILE is deleted. The test meanwhile kills the run, or changes the folder
+/// and lets it go on.
 pub(crate) fn fault_point(point: &str) {
     static SPEC: OnceLock<Option<(String, usize, PathBuf)>> = OnceLock::new();
     static HITS: AtomicUsize = AtomicUsize::new(0);
