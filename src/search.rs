@@ -14,6 +14,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, EnableScoring, Occur, PhraseQuery, Query, QueryParser,
     QueryParserError, RangeQuery, TermQuery,
 };
+use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
@@ -410,6 +411,14 @@ impl Searcher {
             });
             // Excluded words alone would match other kinds of document.
             needs_kind = !(any_term && only_text) || query.starts_with('-');
+            if boosts_a_title_range(query, f.schema.get_field_name(f.title)) {
+                return Err(Error::Query {
+                    query: query.to_string(),
+                    detail: "a boost (^) on a title: range cannot run; write the range \
+                             without ^, or boost the other parts instead"
+                        .into(),
+                });
+            }
             let parsed = join_titles(parsed, &f).map_err(|detail| Error::Query {
                 query: query.to_string(),
                 detail,
@@ -835,6 +844,26 @@ fn join_titles(query: Box<dyn Query>, f: &Fields) -> std::result::Result<Box<dyn
     }
 }
 
+/// Whether the query text boosts a `title:` range, alone (`title:[a TO h]^2`) or inside a
+/// boosted group. tantivy's boost shows the terms under it but not its parts, and a range
+/// has no terms, so [`join_titles`] cannot find such a range to join it to the passages:
+/// run as it is, it would look for titles on passages, which have none, and match nothing.
+/// The parser's own syntax tree says where the boosts and the ranges are.
+fn boosts_a_title_range(query: &str, title: &str) -> bool {
+    fn walk(ast: &UserInputAst, title: &str, boosted: bool) -> bool {
+        match ast {
+            UserInputAst::Clause(clauses) => clauses.iter().any(|(_, c)| walk(c, title, boosted)),
+            UserInputAst::Boost(inner, _) => walk(inner, title, true),
+            UserInputAst::Leaf(leaf) => {
+                boosted
+                    && matches!(leaf.as_ref(), UserInputLeaf::Range { field: Some(name), .. }
+                        if name == title)
+            }
+        }
+    }
+    walk(&query_grammar::parse_query_lenient(query).0, title, false)
+}
+
 /// Whether `query` looks at `title` anywhere, and whether at nothing else. A range names
 /// its field but visits no terms, so ranges are looked for through the boolean clauses.
 fn title_use(query: &dyn Query, title: Field) -> (bool, bool) {
@@ -956,6 +985,26 @@ mod tests {
                 Some(want),
                 "{input}"
             );
+        }
+    }
+
+    #[test]
+    fn boosted_title_ranges_are_found() {
+        let cases = [
+            ("title:[a TO h]^2", true),
+            ("(title:[a TO h] OR grain)^2", true),
+            ("grain (title:>m)^1.5", true),
+            ("((title:{a TO h}))^2 AND grain", true),
+            ("title:[a TO h]", false),
+            ("title:[a TO h] grain^2", false),
+            ("(title:nato)^2 AND georgia", false),
+            ("published:[2020 TO 2021]^2", false),
+            ("[a TO h]^2", false),
+            ("body:[a TO h]^2", false),
+            ("\"title:[a TO h]^2\"", false),
+        ];
+        for (query, want) in cases {
+            assert_eq!(boosts_a_title_range(query, "title"), want, "{query}");
         }
     }
 }

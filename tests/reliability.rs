@@ -573,6 +573,14 @@ fn bad_queries_and_options_are_clear_errors() {
             vec!["search", "(title:grain AND observers)^2"],
             "boost each part instead",
         ),
+        (
+            vec!["search", "title:[a TO h]^2"],
+            "a boost (^) on a title: range cannot run",
+        ),
+        (
+            vec!["search", "(title:[a TO h] OR observers)^2"],
+            "a boost (^) on a title: range cannot run",
+        ),
         (vec!["search", "body:"], "cannot parse query"),
         (vec!["search", "title:*"], "cannot run on this index"),
         (vec!["search", "AND"], "cannot parse query"),
