@@ -271,11 +271,30 @@ fn total(texts: &[String]) -> u64 {
     texts.iter().map(|t| t.len() as u64).sum()
 }
 
-fn bench_extract(c: &mut Criterion) {
+/// The texts the benchmarks run on: the generated set, and the shared sample when
+/// `../shared` is there.
+fn text_sets() -> Vec<(&'static str, Vec<String>)> {
     let mut sets = vec![("generated", generated(1_000_000, 0x5eed))];
     if let Some(s) = shared_sample(2_000_000) {
         sets.push(("shared", s));
     }
+    sets
+}
+
+/// Every passage of `texts`, as indexing splits them.
+fn passages_of(texts: &[String]) -> Vec<&str> {
+    texts
+        .iter()
+        .flat_map(|t| {
+            split_passages(t, 0, MAX_PASSAGE_CHARS)
+                .into_iter()
+                .map(move |p| &t[p.start..p.end])
+        })
+        .collect()
+}
+
+fn bench_extract(c: &mut Criterion) {
+    let sets = text_sets();
     let meta = Meta::default();
     let mut g = c.benchmark_group("extract");
     g.sample_size(10).measurement_time(Duration::from_secs(8));
@@ -309,14 +328,7 @@ fn bench_extract(c: &mut Criterion) {
     let mut g = c.benchmark_group("dedup");
     g.sample_size(20);
     for (name, texts) in &sets {
-        let passages: Vec<&str> = texts
-            .iter()
-            .flat_map(|t| {
-                split_passages(t, 0, MAX_PASSAGE_CHARS)
-                    .into_iter()
-                    .map(move |p| &t[p.start..p.end])
-            })
-            .collect();
+        let passages = passages_of(texts);
         let bytes: usize = passages.iter().map(|p| p.len()).sum();
         g.throughput(Throughput::Bytes(bytes as u64));
         g.bench_with_input(BenchmarkId::new("signature", name), &passages, |b, ps| {
@@ -334,21 +346,11 @@ fn bench_extract(c: &mut Criterion) {
 /// lower case, English stems with a memo), per MB of passage text, one analyzer for the
 /// whole run as each writer thread keeps one.
 fn bench_analyzer(c: &mut Criterion) {
-    let mut sets = vec![("generated", generated(1_000_000, 0x5eed))];
-    if let Some(s) = shared_sample(2_000_000) {
-        sets.push(("shared", s));
-    }
+    let sets = text_sets();
     let mut g = c.benchmark_group("analyzer");
     g.sample_size(20);
     for (name, texts) in &sets {
-        let passages: Vec<&str> = texts
-            .iter()
-            .flat_map(|t| {
-                split_passages(t, 0, MAX_PASSAGE_CHARS)
-                    .into_iter()
-                    .map(move |p| &t[p.start..p.end])
-            })
-            .collect();
+        let passages = passages_of(texts);
         let bytes: usize = passages.iter().map(|p| p.len()).sum();
         g.throughput(Throughput::Bytes(bytes as u64));
         let mut analyzer = attache::index::stem::analyzer();
