@@ -411,15 +411,17 @@ impl Searcher {
             });
             // Excluded words alone would match other kinds of document.
             needs_kind = !(any_term && only_text) || query.starts_with('-');
-            if boosts_a_title_range(query, f.schema.get_field_name(f.title)) {
-                return Err(Error::Query {
-                    query: query.to_string(),
-                    detail: "a boost (^) on a title: range cannot run; write the range \
-                             without ^, or boost the other parts instead"
+            // The two title shapes a query cannot join are refused alike.
+            let joined = if boosts_a_title_range(query, f.schema.get_field_name(f.title)) {
+                Err(
+                    "a boost (^) on a title: range cannot run; write the range without ^, \
+                     or boost the other parts instead"
                         .into(),
-                });
-            }
-            let parsed = join_titles(parsed, &f).map_err(|detail| Error::Query {
+                )
+            } else {
+                join_titles(parsed, &f)
+            };
+            let parsed = joined.map_err(|detail| Error::Query {
                 query: query.to_string(),
                 detail,
             })?;
