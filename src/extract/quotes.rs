@@ -1083,8 +1083,8 @@ fn attribute_raw(text: &str, span: &Span) -> Attribution {
     // next to it), so those go on to the sentence's subject.
     if is_short_phrase(text, start, end, 6)
         && !continental_marks(text, start)
-        && !SPEECH_VERB.local().is_match(before)
-        && !OPINION_CUE.local().is_match(before)
+        && !has_verb(&SPEECH_VERB.local(), before)
+        && !has_verb(&OPINION_CUE.local(), before)
     {
         return Attribution::default();
     }
@@ -2056,7 +2056,11 @@ fn attribute_before(before: &str) -> Option<Attribution> {
             outlet: None,
         });
     }
-    let verbs: Vec<regex::Match> = SPEECH_VERB.local().find_iter(before).collect();
+    let verbs: Vec<regex::Match> = SPEECH_VERB
+        .local()
+        .find_iter(before)
+        .filter(|v| !ends_a_compound(before, v.start()))
+        .collect();
     for verb in verbs.iter().rev().take(3) {
         let head = before.get(..verb.start())?;
         let tail = before.get(verb.end()..)?;
@@ -3532,10 +3536,27 @@ fn apposed_subject(before: &str) -> Option<String> {
     apposed_name(before.get(sentence_start_in(before)..)?)
 }
 
+/// True when the word at `at` is the last part of a hyphenated compound: "called" in "the
+/// so-called developed world", "backed" in "US-backed forces". A reporting verb there is an
+/// adjective, and the word before the hyphen is no speaker.
+fn ends_a_compound(text: &str, at: usize) -> bool {
+    let mut before = text.get(..at).unwrap_or("").chars().rev();
+    matches!(before.next(), Some('-' | '\u{2010}' | '\u{2011}'))
+        && before.next().is_some_and(char::is_alphanumeric)
+}
+
+/// Whether `verbs` matches in `s` outside a hyphenated compound ("called" in "so-called").
+fn has_verb(verbs: &WordRegex, s: &str) -> bool {
+    verbs.find_iter(s).any(|v| !ends_a_compound(s, v.start()))
+}
+
 /// Finds indirect-speech contents that do not overlap the direct quotes in `direct`.
 fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) -> Vec<Quote> {
     let mut found: Vec<Quote> = Vec::new();
     for m in INDIRECT.local().find_iter(text) {
+        if ends_a_compound(text, m.start()) {
+            continue;
+        }
         let verb_at = m.start();
         let speaker_after = || {
             // "sagte der Minister, dass": the subject follows the verb.
@@ -3552,6 +3573,9 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         }
     }
     for m in INDIRECT_BARE.local().find_iter(text) {
+        if ends_a_compound(text, m.start()) {
+            continue;
+        }
         let before = context_before(text, m.start(), 200);
         let verb = text.get(m.start()..m.end()).unwrap_or("");
         // "Trump revised his plan, promising to …": a participle after a comma says what
@@ -5215,6 +5239,39 @@ mod tests {
         ];
         for (phrase, want) in cases {
             assert_eq!(plausible_speaker(phrase), *want, "{phrase:?}");
+        }
+    }
+
+    #[test]
+    fn a_reporting_verb_inside_a_hyphenated_compound_reports_nothing() {
+        // (text, quotes the indirect-speech patterns should find)
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Head\n\nIt seems that the so-called developed world has a duty to help.",
+                &[],
+            ),
+            (
+                "Head\n\nThe Saudi-backed forces have retaken the port.",
+                &[],
+            ),
+            ("Head\n\nA self-described moderate won the seat.", &[]),
+            ("Head\n\nThe oft\u{2011}cited study found nothing new.", &[]),
+            // A dash typed as two hyphens joins no words: the verb after it still reports.
+            (
+                "Head\n\nThe minister's aides --said the talks would resume.",
+                &["the talks would resume"],
+            ),
+            (
+                "Head\n\nThe minister said the so-called reforms had stalled.",
+                &["the so-called reforms had stalled"],
+            ),
+        ];
+        for (text, want) in cases {
+            let got: Vec<&str> = indirect_quotes(text, &[], &[])
+                .iter()
+                .map(|q| &text[q.start..q.end])
+                .collect();
+            assert_eq!(&got, want, "{text:?}");
         }
     }
 
