@@ -987,6 +987,13 @@ fn plausible_speaker(s: &str) -> bool {
         "Alle",
         "Beide",
         "Viele",
+        // Sentence openings that a subject search stops at: "Let me say that …",
+        // "Having said that, …", "No one can deny …", "Such hopes are …", "All agreed …".
+        "Let",
+        "Having",
+        "No",
+        "Such",
+        "All",
     ];
     let lone_function_word = words.len() == 1
         && (is_capitalized_stopword(first)
@@ -3545,6 +3552,19 @@ fn ends_a_compound(text: &str, at: usize) -> bool {
         && before.next().is_some_and(char::is_alphanumeric)
 }
 
+/// A subject found after a word that opens a subordinate clause: "Trump" of "after Trump"
+/// in "shortly after Trump said he …".
+fn without_leading_conjunction(speaker: &str) -> &str {
+    const OPENERS: &[&str] = &[
+        "after", "before", "since", "when", "while", "until", "because", "although", "though",
+        "once", "as", "if",
+    ];
+    match speaker.split_once(' ') {
+        Some((first, rest)) if OPENERS.contains(&first) && !rest.trim().is_empty() => rest.trim(),
+        _ => speaker,
+    }
+}
+
 /// Whether `verbs` matches in `s` outside a hyphenated compound ("called" in "so-called").
 fn has_verb(verbs: &WordRegex, s: &str) -> bool {
     verbs.find_iter(s).any(|v| !ends_a_compound(s, v.start()))
@@ -3577,6 +3597,16 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             continue;
         }
         let before = context_before(text, m.start(), 200);
+        // "the most promising opportunities", "a very encouraging sign": an adjective.
+        let graded = before.split_whitespace().next_back().is_some_and(|w| {
+            matches!(
+                w,
+                "most" | "more" | "less" | "least" | "very" | "so" | "too"
+            )
+        }) && before.ends_with(' ');
+        if graded {
+            continue;
+        }
         let verb = text.get(m.start()..m.end()).unwrap_or("");
         // "Trump revised his plan, promising to …": a participle after a comma says what
         // the subject of the sentence did, not the noun right before it.
@@ -3603,7 +3633,10 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
                 .or_else(|| walk_back(before))
                 .or_else(subject)
         };
-        let Some(speaker) = speaker else {
+        let Some(speaker) = speaker
+            .map(|s| without_leading_conjunction(&s).to_string())
+            .filter(|s| plausible_speaker(s))
+        else {
             continue;
         };
         let rest = text.get(m.end()..).unwrap_or("");
@@ -5270,6 +5303,42 @@ mod tests {
             let got: Vec<&str> = indirect_quotes(text, &[], &[])
                 .iter()
                 .map(|q| &text[q.start..q.end])
+                .collect();
+            assert_eq!(&got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bare_verbs_need_a_subject_that_can_speak() {
+        // (text, (quote, speaker) the indirect-speech patterns should find)
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            // A graded participle is an adjective.
+            (
+                "Head\n\nIt offers one of the most promising routes to a settlement.",
+                &[],
+            ),
+            (
+                "Head\n\nThat was a very encouraging sign for the talks.",
+                &[],
+            ),
+            // Sentence openings are no speakers.
+            ("Head\n\nLet me say that we greatly value their help.", &[]),
+            ("Head\n\nHaving said that, the board will meet again.", &[]),
+            // A clause opener before the subject is not part of it.
+            (
+                "Head\n\nThey met shortly after Trump said he finally accepted the result.",
+                &[("he finally accepted the result", "Trump")],
+            ),
+            (
+                "Head\n\nAnalysts say the most promising bid came from Oslo.",
+                &[("the most promising bid came from Oslo", "Analysts")],
+            ),
+        ];
+        for (text, want) in cases {
+            let found = indirect_quotes(text, &[], &[]);
+            let got: Vec<(&str, &str)> = found
+                .iter()
+                .map(|q| (&text[q.start..q.end], q.speaker.as_deref().unwrap_or("")))
                 .collect();
             assert_eq!(&got, want, "{text:?}");
         }
