@@ -14,7 +14,7 @@ use crate::passage::headline;
 
 /// Raise when extraction finds different things in the same text: `attache index` then
 /// analyses every file again (the version is part of each file's fingerprint).
-pub const EXTRACT_VERSION: u32 = 32;
+pub const EXTRACT_VERSION: u32 = 33;
 
 /// Where an article's publication date came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -109,6 +109,16 @@ pub fn analyze(text: &str, meta: &Meta, reference: Option<CalDate>) -> Article {
             .take()
             .map(|o| clean_name(&o))
             .filter(|o| !o.is_empty());
+        // A speaker cut from the text may keep the space before or after it.
+        if let Some(s) = q.speaker.as_mut() {
+            let trimmed = s.trim();
+            if trimmed.len() != s.len() {
+                *s = trimmed.to_string();
+            }
+        }
+        if q.speaker.as_deref() == Some("") {
+            q.speaker = None;
+        }
     }
     let day_reference = reference.or(published.filter(|d| d.day.is_some()));
     let mut dates = dates::find_dates(body, day_reference);
@@ -354,5 +364,15 @@ mod tests {
         // Front matter: its title wins, and offsets stay file offsets.
         let a = analyze(FERRY, &Meta::default(), None);
         assert!(a.body_start > 0 && FERRY[a.body_start..].starts_with("Kazakh embassy"));
+    }
+
+    #[test]
+    fn speakers_carry_no_surrounding_space() {
+        // The label after a list bullet was found as " Layout", with the space before it.
+        let text = "Notes\n\n- **Layout:** already \"title, empty line, then text blocks split by \
+                    empty lines\"; the files are kept **as they were**.\n";
+        let a = analyze(text, &Meta::default(), None);
+        let speakers: Vec<Option<&str>> = a.quotes.iter().map(|q| q.speaker.as_deref()).collect();
+        assert_eq!(speakers, vec![Some("Layout")]);
     }
 }
