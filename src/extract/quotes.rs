@@ -3125,12 +3125,40 @@ fn finish_phrase(mut picked: Vec<&str>) -> Option<String> {
         return None;
     }
     let s = picked.join(" ");
-    let s = s
-        .trim_end_matches("’s")
-        .trim_end_matches("'s")
-        .trim_matches(|c: char| c == '.' || c == '-')
-        .to_string();
+    // "Trump's said" is "Trump has said", and "the minister's" before a noun no name; but
+    // "Moody's said" is the agency.
+    let named = picked.last().is_some_and(|w| is_name_ending_in_s(w));
+    let s = if named {
+        s.as_str()
+    } else {
+        s.trim_end_matches("’s").trim_end_matches("'s")
+    };
+    let s = s.trim_matches(|c: char| c == '.' || c == '-').to_string();
     (!s.is_empty()).then_some(s)
+}
+
+/// Names whose own last letters are a genitive "'s": firms named after a founder, as news
+/// cites them ("Moody's said", "McDonald's reported").
+fn is_name_ending_in_s(w: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "Moody's",
+        "McDonald's",
+        "Sotheby's",
+        "Christie's",
+        "Lloyd's",
+        "Macy's",
+        "Kellogg's",
+        "Sainsbury's",
+        "Dillard's",
+        "Wendy's",
+        "Domino's",
+        "Denny's",
+        "Harrah's",
+        "Kohl's",
+        "Hardee's",
+    ];
+    let w = w.trim_end_matches(['.', ',']).replace('’', "'");
+    NAMES.contains(&w.as_str())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -5315,6 +5343,15 @@ mod tests {
             // Sentence openings are no speakers.
             ("Head\n\nLet me say that we greatly value their help.", &[]),
             ("Head\n\nHaving said that, the board will meet again.", &[]),
+            // A genitive before the verb is "has", unless the name ends in one.
+            (
+                "Head\n\nMoody’s said the outlook for the bank was stable. Lee's said he \
+                 will go.",
+                &[
+                    ("the outlook for the bank was stable", "Moody’s"),
+                    ("he will go", "Lee"),
+                ],
+            ),
             // A clause opener before the subject is not part of it.
             (
                 "Head\n\nThey met shortly after Trump said he finally accepted the result.",
