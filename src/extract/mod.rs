@@ -110,15 +110,11 @@ pub fn analyze(text: &str, meta: &Meta, reference: Option<CalDate>) -> Article {
             .map(|o| clean_name(&o))
             .filter(|o| !o.is_empty());
         // A speaker cut from the text may keep the space before or after it.
-        if let Some(s) = q.speaker.as_mut() {
-            let trimmed = s.trim();
-            if trimmed.len() != s.len() {
-                *s = trimmed.to_string();
-            }
-        }
-        if q.speaker.as_deref() == Some("") {
-            q.speaker = None;
-        }
+        q.speaker = q
+            .speaker
+            .take()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
     }
     let day_reference = reference.or(published.filter(|d| d.day.is_some()));
     let mut dates = dates::find_dates(body, day_reference);

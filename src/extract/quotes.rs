@@ -2063,11 +2063,7 @@ fn attribute_before(before: &str) -> Option<Attribution> {
             outlet: None,
         });
     }
-    let verbs: Vec<regex::Match> = SPEECH_VERB
-        .local()
-        .find_iter(before)
-        .filter(|v| !ends_a_compound(before, v.start()))
-        .collect();
+    let verbs: Vec<regex::Match> = verbs_in(&SPEECH_VERB.local(), before).collect();
     for verb in verbs.iter().rev().take(3) {
         let head = before.get(..verb.start())?;
         let tail = before.get(verb.end()..)?;
@@ -3138,27 +3134,29 @@ fn finish_phrase(mut picked: Vec<&str>) -> Option<String> {
 }
 
 /// Names whose own last letters are a genitive "'s": firms named after a founder, as news
-/// cites them ("Moody's said", "McDonald's reported").
+/// cites them ("Moody's said", "McDonald's reported"). The list holds them without it.
 fn is_name_ending_in_s(w: &str) -> bool {
     const NAMES: &[&str] = &[
-        "Moody's",
-        "McDonald's",
-        "Sotheby's",
-        "Christie's",
-        "Lloyd's",
-        "Macy's",
-        "Kellogg's",
-        "Sainsbury's",
-        "Dillard's",
-        "Wendy's",
-        "Domino's",
-        "Denny's",
-        "Harrah's",
-        "Kohl's",
-        "Hardee's",
+        "Moody",
+        "McDonald",
+        "Sotheby",
+        "Christie",
+        "Lloyd",
+        "Macy",
+        "Kellogg",
+        "Sainsbury",
+        "Dillard",
+        "Wendy",
+        "Domino",
+        "Denny",
+        "Harrah",
+        "Kohl",
+        "Hardee",
     ];
-    let w = w.trim_end_matches(['.', ',']).replace('’', "'");
-    NAMES.contains(&w.as_str())
+    let w = w.trim_end_matches(['.', ',']);
+    w.strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .is_some_and(|name| NAMES.contains(&name))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -3593,18 +3591,26 @@ fn without_leading_conjunction(speaker: &str) -> &str {
     }
 }
 
-/// Whether `verbs` matches in `s` outside a hyphenated compound ("called" in "so-called").
+/// The matches of `verbs` in `s` that are not the end of a hyphenated compound ("called"
+/// in "so-called").
+fn verbs_in<'r, 'h: 'r>(
+    verbs: &'r WordRegex,
+    s: &'h str,
+) -> impl Iterator<Item = regex::Match<'h>> + 'r {
+    verbs
+        .find_iter(s)
+        .filter(move |v| !ends_a_compound(s, v.start()))
+}
+
+/// Whether `verbs` matches in `s` outside a hyphenated compound.
 fn has_verb(verbs: &WordRegex, s: &str) -> bool {
-    verbs.find_iter(s).any(|v| !ends_a_compound(s, v.start()))
+    verbs_in(verbs, s).next().is_some()
 }
 
 /// Finds indirect-speech contents that do not overlap the direct quotes in `direct`.
 fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) -> Vec<Quote> {
     let mut found: Vec<Quote> = Vec::new();
-    for m in INDIRECT.local().find_iter(text) {
-        if ends_a_compound(text, m.start()) {
-            continue;
-        }
+    for m in verbs_in(&INDIRECT.local(), text) {
         let verb_at = m.start();
         let speaker_after = || {
             // "sagte der Minister, dass": the subject follows the verb.
@@ -3620,10 +3626,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             found.push(q);
         }
     }
-    for m in INDIRECT_BARE.local().find_iter(text) {
-        if ends_a_compound(text, m.start()) {
-            continue;
-        }
+    for m in verbs_in(&INDIRECT_BARE.local(), text) {
         let before = context_before(text, m.start(), 200);
         // "the most promising opportunities", "a very encouraging sign": an adjective.
         let graded = before.split_whitespace().next_back().is_some_and(|w| {
