@@ -364,6 +364,59 @@ fn next_word(text: &str, pos: usize) -> &str {
     &w[..end]
 }
 
+/// Nouns after a genitive deictic that make it stand for an era rather than a day or a
+/// year ("today's world", "tomorrow's generations"), as TimeML reads them.
+const GENERIC_AFTER_GENITIVE: &[&str] = &[
+    "world",
+    "globalized",
+    "globalised",
+    "interdependent",
+    "interconnected",
+    "changing",
+    "complex",
+    "modern",
+    "society",
+    "societies",
+    "standards",
+    "generation",
+    "generations",
+    "youth",
+    "young",
+    "children",
+    "kids",
+    "leaders",
+    "culture",
+    "age",
+    "era",
+    "realities",
+    "reality",
+    "challenges",
+    "threats",
+    "problems",
+    "conditions",
+    "circumstances",
+    "terms",
+    "economy",
+    "international",
+    "global",
+    "geopolitical",
+    "security",
+    "conflicts",
+    "crises",
+    "and",
+];
+
+/// True when a deictic ending at `pos` is a genitive of an era ("today's world") rather
+/// than of a day or a year ("today's vote", "last month's explosion").
+fn generic_genitive(text: &str, pos: usize) -> bool {
+    let rest = &text[ceil_boundary(text, pos)..];
+    let Some(rest) = rest.strip_prefix("'s").or_else(|| rest.strip_prefix("’s")) else {
+        return false;
+    };
+    let next = next_word(rest, 0).to_lowercase();
+    GENERIC_AFTER_GENITIVE.contains(&next.as_str())
+}
+
 /// The clause before `pos` (up to 100 bytes, cut at the last sentence end), lowercased.
 fn clause_before(text: &str, pos: usize) -> String {
     let w = before(text, pos, 100);
@@ -1091,9 +1144,8 @@ fn deictic_days(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
             "übermorgen" | "послезавтра" => 2,
             _ => continue,
         };
-        // "today's world" is generic, not a day.
-        if after(text, w.end(), 3).starts_with("'s") || after(text, w.end(), 4).starts_with("’s")
-        {
+        // "today's world" is generic, not a day; "today's editions" is the day.
+        if generic_genitive(text, w.end()) {
             continue;
         }
         // "USA Today", "Today show".
@@ -1174,9 +1226,8 @@ fn relative_units(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
         let (Some(md), Some(unit), Some(w)) = (c.name("mod"), c.name("unit"), c.get(0)) else {
             continue;
         };
-        // "last year's results" compares figures rather than naming a period.
-        if after(text, w.end(), 3).starts_with("'s") || after(text, w.end(), 4).starts_with("’s")
-        {
+        // "last year's election" names the year; "tomorrow's world" does not.
+        if generic_genitive(text, w.end()) {
             continue;
         }
         let m = md.as_str().to_lowercase();
@@ -1406,17 +1457,134 @@ fn holidays(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
 /// Dates mentioned in the text, resolved to calendar values against `reference`
 /// (normally the published date, full day precision).
 /// Without a reference, only mentions that carry their own year are returned
-/// (never invent a year). The date inside a wire dateline at the top is left to
-/// [`find_dateline`].
+/// (never invent a year). The date inside a wire dateline at the top takes the value
+/// [`find_dateline`] gives it.
 pub fn find_dates(text: &str, reference: Option<CalDate>) -> Vec<DateMention> {
     // Arithmetic on the reference stays far from the ends of `i32`.
     let reference = reference.filter(|r| r.is_full() && (1..=9999).contains(&r.year));
     let mut cands = candidates(text, reference);
-    // A wire dateline's date is the story's own date, reported by `find_dateline`.
+    // A wire dateline's date is the story's own date: a mention inside the dateline takes
+    // the value `find_dateline` read for it ("JOHANNESBURG, August 7 (Xinhua) --").
     if let Some(dl) = find_dateline(text, reference) {
-        cands.retain(|c| c.end <= dl.start || c.start >= dl.end);
+        for c in &mut cands {
+            if c.start >= dl.start && c.end <= dl.end {
+                c.value = dl.date.unwrap_or(c.value);
+            }
+        }
     }
-    settle(cands)
+    let times = clock_times(text);
+    // "1830 GMT" is a time, not the year 1830.
+    cands.retain(|c| !times.iter().any(|&(s, e)| s <= c.start && c.end <= e));
+    let mut mentions = settle(cands);
+    date_times(text, &times, reference, &mut mentions);
+    mentions
+}
+
+/// A time of day that names its clock ("18:00 UTC", "0735 GMT", "10:35 a.m.", "6 p.m.",
+/// "18.30 Uhr"), or noon or midnight after "at" or "by".
+static RE_CLOCK: Local<Regex> = Local::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?:(?:[01]?\d|2[0-3])[:.][0-5]\d\s?(?:UTC|GMT|[ECMP][SD]T|CES?T|BST|MSK|[aApP]\.?[mM](?-u:\b)\.?(?:\s?(?:UTC|GMT|[ECMP][SD]T))?|Uhr(?-u:\b))|(?:[01]\d|2[0-3])[0-5]\d\s?(?:UTC|GMT)|(?:1[0-2]|0?[1-9])\s?(?:[aApP]\.?[mM](?-u:\b)\.?(?:\s?(?:UTC|GMT|[ECMP][SD]T))?|Uhr(?-u:\b))|(?:at|by)\s+(?P<noon>noon|midday|midnight)(?-u:\b))",
+    )
+    .expect("valid regex")
+});
+
+/// Spans of the times of day in `text` (see [`RE_CLOCK`]).
+fn clock_times(text: &str) -> Vec<(usize, usize)> {
+    RE_CLOCK
+        .local()
+        .captures_iter(text)
+        .filter_map(|c| c.name("noon").or_else(|| c.get(0)))
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+/// Adds each time of day as a mention of its day, as TimeML dates a TIME. A time next to
+/// a date joins it ("9 a.m. EST Tuesday", "noon Thursday"); otherwise it takes the
+/// nearest day-precise mention in its sentence, else the last one before it (the story's
+/// day in focus), else the reference day ("The Dow was down 2.6 % at 16:08 UTC"). A time
+/// with none of these is left out, as is one inside another mention.
+fn date_times(
+    text: &str,
+    times: &[(usize, usize)],
+    reference: Option<CalDate>,
+    mentions: &mut Vec<DateMention>,
+) {
+    // A time joins a date across spaces and a comma ("5 p.m. EST, Nov. 6"), and another
+    // time across brackets too ("10:35 a.m. (0735 GMT)"); not a date in brackets, which
+    // TimeML reads as a mention of its own.
+    let gap = |a: usize, b: usize, bytes: &[u8]| {
+        b >= a && b - a <= 3 && text[a..b].bytes().all(|c| bytes.contains(&c))
+    };
+    let joins = |a: usize, b: usize| gap(a, b, b" ,");
+    let mut times: Vec<(usize, usize)> = times
+        .iter()
+        .copied()
+        .filter(|&(s, e)| !mentions.iter().any(|m| m.start < e && s < m.end))
+        .collect();
+    // Runs of times one after the other are one time.
+    times.dedup_by(|next, prev| {
+        let joined = gap(prev.1, next.0, b" ,()");
+        if joined {
+            // "(0735 GMT)" takes its closing bracket along.
+            let closes = text[prev.1..next.0].contains('(') && text[next.1..].starts_with(')');
+            prev.1 = next.1 + usize::from(closes);
+        }
+        joined
+    });
+    for (start, end) in times {
+        let next = mentions.iter().position(|m| m.start >= end);
+        if let Some(i) = next.filter(|&i| joins(end, mentions[i].start)) {
+            mentions[i].start = start;
+            continue;
+        }
+        let prev = next.unwrap_or(mentions.len()).checked_sub(1);
+        if let Some(i) = prev.filter(|&i| joins(mentions[i].end, start)) {
+            mentions[i].end = end;
+            continue;
+        }
+        let (s0, s1) = sentence_around(text, start, end);
+        let full = |m: &&DateMention| m.value.is_full();
+        let in_sentence = mentions
+            .iter()
+            .filter(full)
+            .filter(|m| s0 <= m.start && m.end <= s1)
+            .min_by_key(|m| {
+                if m.end <= start {
+                    start - m.end
+                } else {
+                    m.start - end
+                }
+            });
+        let before = || mentions.iter().filter(full).rev().find(|m| m.end <= start);
+        let day = in_sentence.or_else(before).map(|m| m.value).or(reference);
+        if let Some(value) = day {
+            let at = mentions.partition_point(|m| m.start < start);
+            mentions.insert(at, DateMention { start, end, value });
+        }
+    }
+}
+
+/// The sentence holding `start..end`: from after the last ". ", "! ", "? " or line break
+/// before it to the first one after it.
+fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    // A dot ends a sentence before a capital or the end ("Nov. 9" goes on).
+    let is_end = |i: usize| {
+        bytes[i] == b'\n'
+            || matches!(bytes[i], b'.' | b'!' | b'?')
+                && text[i + 1..]
+                    .trim_start_matches([' ', '"', '\''])
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_uppercase)
+    };
+    // A time's own dot ("a.m.") ends no sentence: search from its edges outward.
+    let s0 = (0..start).rev().find(|&i| is_end(i)).map_or(0, |i| i + 1);
+    let s1 = (end..bytes.len())
+        .find(|&i| is_end(i))
+        .unwrap_or(bytes.len());
+    (s0, s1)
 }
 
 /// Every candidate mention from every recogniser, overlaps not yet settled.
@@ -1675,14 +1843,17 @@ mod tests {
                 "Talks began June 3 , 2019 (AFP).",
                 &[("June 3 , 2019", "2019-06-03")],
             ),
-            ("OSLO, June 3 , 2019 (AFP) - Talks began.", &[]),
+            (
+                "OSLO, June 3 , 2019 (AFP) - Talks began.",
+                &[("June 3 , 2019", "2019-06-03")],
+            ),
             (
                 "It opened Sept. 9, 2001.",
                 &[("Sept. 9, 2001", "2001-09-09")],
             ),
             (
                 "Filed on 2019-06-03 at noon.",
-                &[("2019-06-03", "2019-06-03")],
+                &[("2019-06-03", "2019-06-03"), ("noon", "2019-06-03")],
             ),
             (
                 "Stand: 03.06.2019, Berlin.",
@@ -1783,7 +1954,16 @@ mod tests {
                 &["2021-02-26"],
             ),
             ("In today's world, talks matter.", r, &[]),
-            ("Last year's budget was larger.", r, &[]),
+            ("Last year's budget was larger.", r, &["2020"]),
+            ("Today's vote was close.", r, &["2021-03-03"]),
+            (
+                "JOHANNESBURG, March 2 (Xinhua) -- South Africa deplored it.",
+                r,
+                &["2021-03-02"],
+            ),
+            ("In today's globalized world, talks matter.", r, &[]),
+            ("Tomorrow's generations will judge us.", r, &[]),
+            ("Prices rose after last month’s strike.", r, &["2021-02"]),
             ("The law passed in nineteen ninety-six.", r, &["1996"]),
             (
                 "The boy was rescued on Thanksgiving Day.",
@@ -1867,6 +2047,63 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "in {text:?}");
         }
+    }
+
+    #[test]
+    fn times_of_day_date_their_day() {
+        // 2021-03-03 is a Wednesday.
+        let r = Some("2021-03-03");
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            // No day in sight: the story's own day.
+            (
+                "The Dow was down 2.6% at 16:08 UTC.",
+                &[("16:08 UTC", "2021-03-03")],
+            ),
+            // "1830" is the clock, not a year.
+            (
+                "The polls close at 1830 GMT.",
+                &[("1830 GMT", "2021-03-03")],
+            ),
+            // A time beside its day is one mention with it.
+            (
+                "The vote opened at 9 a.m. EST Tuesday.",
+                &[("9 a.m. EST Tuesday", "2021-03-02")],
+            ),
+            (
+                "Polls close at 5 p.m. EST, March 1.",
+                &[("5 p.m. EST, March 1", "2021-03-01")],
+            ),
+            // A run of times is one time; a day after the bracket stands alone.
+            (
+                "It struck at about 10:35 a.m. (0735 GMT) on Friday.",
+                &[
+                    ("10:35 a.m. (0735 GMT)", "2021-02-26"),
+                    ("Friday", "2021-02-26"),
+                ],
+            ),
+            // The nearest day in the sentence, else the last one before it.
+            (
+                "On Monday the talks broke off. They resumed at 18.30 Uhr.",
+                &[("Monday", "2021-03-01"), ("18.30 Uhr", "2021-03-01")],
+            ),
+            (
+                "The deadline is at midnight.",
+                &[("midnight", "2021-03-03")],
+            ),
+            // Scores, sums and bare numbers are no clock.
+            ("The vote was 10.30 in favour, 5 p against.", &[]),
+            ("Noon is when it opens.", &[]),
+        ];
+        for (text, want) in cases {
+            let got = found(text, r);
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            assert_eq!(got, want, "in {text:?}");
+        }
+        // Without a reference and no day beside it, a time has nothing to date.
+        assert_eq!(found("It ended at 16:08 UTC.", None), Vec::new());
     }
 
     #[test]
