@@ -994,13 +994,36 @@ fn plausible_speaker(s: &str) -> bool {
         "No",
         "Such",
         "All",
+        // Sentence adverbs a subject search stops at: "Even if …, we say that …",
+        // "More particularly, Jamaica endorses the calls for …".
+        "Even",
+        "More",
+        "Only",
+        "Just",
+        "Indeed",
+        "Moreover",
+        "Furthermore",
+        "Thus",
+        "Therefore",
+        "Hence",
+        "Nevertheless",
+        "Nonetheless",
+        "Instead",
+        "Again",
+        "Perhaps",
+        "Finally",
+        "Another",
+        "another",
     ];
     let lone_function_word = words.len() == 1
         && (is_capitalized_stopword(first)
             || ADVERBS.contains(first)
             || is_german_adverb(first)
             || super::dates::is_month_word(first));
+    // "the same", "the following": a phrase that ends before its noun.
+    let ends_before_noun = matches!(words.last(), Some(&("same" | "following" | "just")));
     !crosses_sentence
+        && !ends_before_noun
         && !PREPOSITIONS.contains(&first.to_lowercase().as_str())
         && !words.iter().skip(1).any(|w| AUXILIARIES.contains(w))
         && !lone_function_word
@@ -2880,7 +2903,11 @@ fn walk_back(head: &str) -> Option<String> {
             first = k;
         } else {
             // "the announcer", "The New York businessman": lower-case nouns after a determiner.
-            if let Some(j) = determiner_before(&words, k) {
+            if let Some(mut j) = determiner_before(&words, k) {
+                // "The peoples of the world": the head is the noun before "of".
+                if let Some(i) = of_head_before(&words, j) {
+                    j = i;
+                }
                 for &(x, _) in words[j..=k].iter().rev() {
                     picked.push(x);
                 }
@@ -2901,6 +2928,22 @@ fn walk_back(head: &str) -> Option<String> {
     }
     picked.reverse();
     finish_phrase(picked)
+}
+
+/// Where the noun phrase that a determiner phrase at `j` completes with "of" starts: the
+/// determiner of "The peoples" in "The peoples of the world", if any.
+fn of_head_before(words: &[(&str, u8)], j: usize) -> Option<usize> {
+    let of = j.checked_sub(1)?;
+    let (w, boundary) = words[of];
+    if w != "of" || boundary != 0 {
+        return None;
+    }
+    let noun = of.checked_sub(1)?;
+    let (n, boundary) = words[noun];
+    if boundary != 0 || is_function_word(&n.to_lowercase()) {
+        return None;
+    }
+    determiner_before(words, noun)
 }
 
 /// Adverbs between a subject and its verb ("Die Kanadier hingegen sagen", "Smith also said").
@@ -2954,6 +2997,8 @@ fn is_preposition(w: &str) -> bool {
             | "by"
             | "about"
             | "into"
+            | "throughout"
+            | "across"
             | "mit"
             | "zu"
             | "an"
@@ -3439,7 +3484,7 @@ static INDIRECT: Local<WordRegex> = Local::new(|| {
 /// English reporting verbs followed directly by the reported clause ("Stein said she plans …").
 static INDIRECT_BARE: Local<WordRegex> = Local::new(|| {
     WordRegex::new(
-        r"(?x)\b(?:(?:is|are|was|were|has|have|had|also|then|will|would|did|does|do)[\ \t]+(?:not[\ \t]+)?){0,2}
+        r"(?x)\b(?:(?:is|are|was|were|has|have|had|also|then|will|would|did|does|do|must|should|can|could|may|might|shall)[\ \t]+(?:not[\ \t]+)?){0,2}
         (?:says|said|say|notes|noted|note|reported|reports|added|adds|argued|argues|argue|claimed|claims|claim
         |contend|believe|insist|warn|predict|suggest|estimate|pointed[\ \t]+out|points[\ \t]+out|indicated|indicates
         |cited|cites|citing|agreed|agree|agrees|attacked|endorsed|blasted|vowed|vows|rejected|rejects|want|plans|plan
@@ -3607,6 +3652,54 @@ fn has_verb(verbs: &WordRegex, s: &str) -> bool {
     verbs_in(verbs, s).next().is_some()
 }
 
+/// How a bare reporting verb is used, when not as the active verb of its subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VerbUse {
+    /// A noun: "the calls for", "by hopes", "its demands"; nothing is reported.
+    Noun,
+    /// A passive: "was heavily criticized", "has been accused"; something is reported,
+    /// but the subject is who it is about, not who says it.
+    Passive,
+}
+
+/// How `verb`, a match of `INDIRECT_BARE` with `before` the text up to it, is used: as a
+/// noun, as a passive, or (None) as the active verb of the subject before it.
+fn verb_use(before: &str, verb: &str) -> Option<VerbUse> {
+    const AUXILIARY: &[&str] = &[
+        "is", "are", "was", "were", "has", "have", "had", "also", "then", "will", "would", "did",
+        "does", "do", "not", "must", "should", "can", "could", "may", "might", "shall",
+    ];
+    const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
+    const IRREGULAR_PARTICIPLES: &[&str] = &["found", "thought", "shown", "written", "said"];
+    if !before.ends_with([' ', '\t']) {
+        return None;
+    }
+    let mut prev: Vec<&str> = before.split_whitespace().rev().take(2).collect();
+    let words: Vec<&str> = verb.split_whitespace().collect();
+    let i = words.iter().position(|w| !AUXILIARY.contains(w))?;
+    let main = words[i];
+    let last = prev.first().copied().unwrap_or("");
+    // A determiner right before it makes it a noun ("the calls for", "its demands").
+    let determiner = matches!(
+        last,
+        "a" | "an" | "the" | "its" | "their" | "these" | "those" | "his" | "our" | "my" | "your"
+    );
+    if i == 0 && determiner {
+        return Some(VerbUse::Noun);
+    }
+    // The word before the participle, over one "-ly" adverb: "was (heavily) criticized".
+    let participle = main.ends_with("ed") || IRREGULAR_PARTICIPLES.contains(&main);
+    let before_main = if i > 0 {
+        words[i - 1]
+    } else {
+        if last.ends_with("ly") {
+            prev.remove(0);
+        }
+        prev.first().copied().unwrap_or("")
+    };
+    (participle && BE.contains(&before_main)).then_some(VerbUse::Passive)
+}
+
 /// Finds indirect-speech contents that do not overlap the direct quotes in `direct`.
 fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) -> Vec<Quote> {
     let mut found: Vec<Quote> = Vec::new();
@@ -3639,6 +3732,10 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             continue;
         }
         let verb = text.get(m.start()..m.end()).unwrap_or("");
+        let verb_use = verb_use(before, verb);
+        if verb_use == Some(VerbUse::Noun) {
+            continue;
+        }
         // "Trump revised his plan, promising to …": a participle after a comma says what
         // the subject of the sentence did, not the noun right before it.
         let participle = verb
@@ -3675,10 +3772,13 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         let intends = verb.split_whitespace().any(|w| INTENT_VERBS.contains(&w));
         if !rest.chars().next().is_some_and(char::is_alphabetic)
             || (rest.starts_with("to ") && !intends)
+            || rest.starts_with("into question")
         {
             continue;
         }
-        if let Some(q) = indirect_at(text, m.end(), Some(speaker)) {
+        // "Quiros was accused of …": reported, by someone the sentence does not name.
+        let speaker = (verb_use != Some(VerbUse::Passive)).then_some(speaker);
+        if let Some(q) = indirect_at(text, m.end(), speaker) {
             found.push(q);
         }
     }
@@ -5359,6 +5459,49 @@ mod tests {
             (
                 "Head\n\nThey met shortly after Trump said he finally accepted the result.",
                 &[("he finally accepted the result", "Trump")],
+            ),
+            // A verb after a determiner is a noun: nothing is reported.
+            (
+                "Head\n\nMore particularly, Jamaica endorses the calls for a redoubling of aid.",
+                &[],
+            ),
+            (
+                "Head\n\nWe must meet their demands for a fair share of the vaccines.",
+                &[],
+            ),
+            // A passive reports words of someone it does not name.
+            (
+                "Head\n\nMr. Quiros was accused of using the money for himself.",
+                &[("of using the money for himself", "")],
+            ),
+            (
+                "Head\n\nThe plan has been harshly criticized for its cost overruns.",
+                &[("for its cost overruns", "")],
+            ),
+            // "called into question" is no call.
+            (
+                "Head\n\nIsrael's refusal to do the same has called into question the accords.",
+                &[],
+            ),
+            // A sentence adverb is no subject; a modal is part of the verb.
+            (
+                "Head\n\nEven if some will be uncomfortable, we must say that the truth matters.",
+                &[("the truth matters", "we")],
+            ),
+            (
+                "Head\n\nThe international community must insist on a ceasefire in the region.",
+                &[(
+                    "on a ceasefire in the region",
+                    "The international community",
+                )],
+            ),
+            // The head of "the peoples of the world" is the peoples.
+            (
+                "Head\n\nThe peoples of the world want peace and an end to the arms race.",
+                &[(
+                    "peace and an end to the arms race",
+                    "The peoples of the world",
+                )],
             ),
         ];
         for (text, want) in cases {
