@@ -1659,7 +1659,24 @@ fn subject_at_start(sentence: &str) -> Option<String> {
                 .is_some_and(|p| is_determiner(&p.to_lowercase()))
                 && !is_function_word(&lower))
             || (next_upper && !is_function_word(&lower));
-        if !ok {
+        // "The international community has …": after a determiner and a lower-case word,
+        // a lower-case word that is no verb, before a verb or a comma, is the noun they
+        // modify.
+        let verb_next = words
+            .get(k + 1)
+            .is_some_and(|(n, _)| is_verb_like(&n.to_lowercase()));
+        let modified_noun = picked.len() >= 2
+            && (verb_next || boundary == COMMA)
+            && !lower.ends_with("ing")
+            && picked[picked.len() - 1].starts_with(char::is_lowercase)
+            && is_determiner(&picked[picked.len() - 2].to_lowercase())
+            && w.starts_with(char::is_lowercase)
+            && (!lower.ends_with('s') || lower.ends_with("ss"))
+            && !is_verb_like(&lower)
+            && !is_function_word(&lower)
+            && !is_preposition(&lower)
+            && !is_skippable_adverb(&lower);
+        if !ok && !modified_noun {
             if let Some(c) = first_comma
                 && verb_after_apposition(&words, k)
             {
@@ -1943,6 +1960,8 @@ fn is_verb_like(w: &str) -> bool {
                 | "may"
                 | "might"
                 | "should"
+                | "must"
+                | "shall"
                 | "did"
                 | "does"
                 | "do"
@@ -3662,9 +3681,10 @@ enum VerbUse {
     Passive,
 }
 
-/// How `verb`, a match of `INDIRECT_BARE` with `before` the text up to it, is used: as a
-/// noun, as a passive, or (None) as the active verb of the subject before it.
-fn verb_use(before: &str, verb: &str) -> Option<VerbUse> {
+/// How `verb`, a match of `INDIRECT_BARE` with `before` the text up to it and `rest` the
+/// text after it, is used: as a noun, as a passive, or (None) as the active verb of the
+/// subject before it.
+fn verb_use(before: &str, verb: &str, rest: &str) -> Option<VerbUse> {
     const AUXILIARY: &[&str] = &[
         "is", "are", "was", "were", "has", "have", "had", "also", "then", "will", "would", "did",
         "does", "do", "not", "must", "should", "can", "could", "may", "might", "shall",
@@ -3686,6 +3706,27 @@ fn verb_use(before: &str, verb: &str) -> Option<VerbUse> {
     );
     if i == 0 && determiner {
         return Some(VerbUse::Noun);
+    }
+    // "the aggressive plans", "a five-year development plan": a plan after a determiner
+    // and its modifiers is a noun. Not "Mrs. Clinton's plan", "her plans" (whose plan it
+    // is), nor a plan "to" do something ("the government plans to …").
+    if i == 0 && matches!(main, "plan" | "plans") && !rest.starts_with("to ") {
+        let modifiers: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+        let det = modifiers.iter().position(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "a" | "an" | "the" | "its" | "their" | "these" | "those" | "this" | "our"
+            )
+        });
+        if let Some(d) = det.filter(|&d| d > 0)
+            && modifiers[..d].iter().all(|w| {
+                w.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+                    && !w.ends_with(['\'', '’', ','])
+                    && !is_verb_like(w)
+            })
+        {
+            return Some(VerbUse::Noun);
+        }
     }
     // The word before the participle, over one "-ly" adverb: "was (heavily) criticized".
     let participle = main.ends_with("ed") || IRREGULAR_PARTICIPLES.contains(&main);
@@ -3732,7 +3773,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             continue;
         }
         let verb = text.get(m.start()..m.end()).unwrap_or("");
-        let verb_use = verb_use(before, verb);
+        let verb_use = verb_use(before, verb, text.get(m.end()..).unwrap_or(""));
         if verb_use == Some(VerbUse::Noun) {
             continue;
         }
@@ -5494,6 +5535,22 @@ mod tests {
                     "on a ceasefire in the region",
                     "The international community",
                 )],
+            ),
+            // A plan after a determiner and its modifiers is a noun; one "to" do
+            // something, or someone's plan, is reported.
+            (
+                "Head\n\nThis would frustrate the aggressive plans of the ruling circles.",
+                &[],
+            ),
+            (
+                "Head\n\nThe company plans to cut 500 jobs at its Oslo plant.",
+                &[("to cut 500 jobs at its Oslo plant", "The company")],
+            ),
+            // An adjective between a determiner and its noun stays in the subject.
+            (
+                "Head\n\nThe international community has on numerous occasions stressed \
+                 the need for a settlement.",
+                &[("the need for a settlement", "The international community")],
             ),
             // The head of "the peoples of the world" is the peoples.
             (
