@@ -1976,7 +1976,7 @@ fn is_verb_like(w: &str) -> bool {
                 | "habe"
                 | "sei"
         )
-        || (w.ends_with("ly") && w.len() > 4)
+        || is_ly_adverb(w)
         || (w.ends_with("ed") && w.len() > 4)
         || (w.ends_with("te") && w.len() > 5 && w.chars().next().is_some_and(char::is_lowercase))
 }
@@ -2882,7 +2882,7 @@ fn walk_back(head: &str) -> Option<String> {
             break;
         }
         let lower = w.to_lowercase();
-        if picked.is_empty() && is_skippable_adverb(&lower) {
+        if picked.is_empty() && (is_skippable_adverb(&lower) || is_ly_adverb(w)) {
             continue;
         }
         if is_determiner(&lower) {
@@ -2963,6 +2963,18 @@ fn of_head_before(words: &[(&str, u8)], j: usize) -> Option<usize> {
         return None;
     }
     determiner_before(words, noun)
+}
+
+/// An English adverb in "-ly" between a subject and its verb: "My Government sincerely
+/// hopes", "the ministry firmly believes". Not the nouns in "-ly" ("the assembly said").
+fn is_ly_adverb(w: &str) -> bool {
+    const NOUNS: &[&str] = &[
+        "assembly", "family", "ally", "supply", "monopoly", "anomaly", "homily", "bully", "folly",
+    ];
+    w.len() > 4
+        && w.ends_with("ly")
+        && w.bytes().all(|b| b.is_ascii_lowercase())
+        && !NOUNS.contains(&w)
 }
 
 /// Adverbs between a subject and its verb ("Die Kanadier hingegen sagen", "Smith also said").
@@ -5551,6 +5563,15 @@ mod tests {
                 "Head\n\nThe international community has on numerous occasions stressed \
                  the need for a settlement.",
                 &[("the need for a settlement", "The international community")],
+            ),
+            // An adverb in -ly between subject and verb is not part of the subject.
+            (
+                "Head\n\nMy Government sincerely hopes that the talks will resume.",
+                &[("the talks will resume", "My Government")],
+            ),
+            (
+                "Head\n\nThe assembly said that the vote was valid.",
+                &[("the vote was valid", "The assembly")],
             ),
             // The head of "the peoples of the world" is the peoples.
             (
