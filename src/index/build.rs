@@ -888,8 +888,10 @@ fn add_names(
 }
 
 /// A speaker as counted in facets: a common-noun phrase capitalised only because it opened a
-/// sentence ("The company", "Analysts", "A NATO official") counts with its lower-case form;
-/// names keep theirs ("The New York Times", "President Obama").
+/// sentence ("The company", "Analysts", "A NATO official") counts with its lower-case form,
+/// and so does an English article or possessive before a name, written in lower case
+/// mid-sentence ("The Secretary-General", "My Government", "The New York Times"); names
+/// keep theirs ("President Obama", "Die Linke").
 fn facet_form(speaker: &str) -> String {
     let mut words = speaker.split_whitespace();
     let first = words.next().unwrap_or("");
@@ -899,7 +901,20 @@ fn facet_form(speaker: &str) -> String {
         Some(c)
             if c.is_uppercase()
                 && ((rest_lower && crate::extract::quotes::is_common_noun_opening(first))
-                    || matches!(first, "A" | "An" | "Ein" | "Eine")) =>
+                    || matches!(
+                        first,
+                        "A" | "An"
+                            | "Ein"
+                            | "Eine"
+                            | "The"
+                            | "My"
+                            | "Our"
+                            | "His"
+                            | "Her"
+                            | "Their"
+                            | "Its"
+                            | "Your"
+                    )) =>
         {
             let lowered: String = c.to_lowercase().chain(chars).collect();
             speaker.replacen(first, &lowered, 1)
@@ -973,7 +988,11 @@ mod tests {
             ("A NATO official", "a NATO official"),
             ("An EU diplomat", "an EU diplomat"),
             ("Obama", "Obama"),
-            ("The New York Times", "The New York Times"),
+            ("The New York Times", "the New York Times"),
+            ("The Secretary-General", "the Secretary-General"),
+            ("My Government", "my Government"),
+            ("Die Linke", "Die Linke"),
+            ("Theresa May", "Theresa May"),
             ("President Obama", "President Obama"),
         ];
         for (speaker, want) in cases {
