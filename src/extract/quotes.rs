@@ -3719,6 +3719,31 @@ fn verb_use(before: &str, verb: &str, rest: &str) -> Option<VerbUse> {
     if i == 0 && determiner {
         return Some(VerbUse::Noun);
     }
+    // "the first hopes it had aroused", "the latest reports of": after a determiner and
+    // an ordinal, a noun.
+    let ordinal = matches!(
+        last,
+        "first" | "second" | "third" | "last" | "next" | "latest" | "recent" | "initial" | "final"
+    );
+    let det_two_back = prev.get(1).is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "a" | "an" | "the" | "its" | "their" | "these" | "those" | "his" | "our" | "my"
+        )
+    });
+    if i == 0 && ordinal && det_two_back {
+        return Some(VerbUse::Noun);
+    }
+    // "the world finds itself at a turning point": a reflexive object reports nothing.
+    let reflexive = rest.split_whitespace().next().is_some_and(|w| {
+        matches!(
+            w,
+            "itself" | "himself" | "herself" | "themselves" | "ourselves" | "myself"
+        )
+    });
+    if reflexive {
+        return Some(VerbUse::Noun);
+    }
     // "the aggressive plans", "a five-year development plan": a plan after a determiner
     // and its modifiers is a noun. Not "Mrs. Clinton's plan", "her plans" (whose plan it
     // is), nor a plan "to" do something ("the government plans to …").
@@ -5563,6 +5588,15 @@ mod tests {
                 "Head\n\nThe international community has on numerous occasions stressed \
                  the need for a settlement.",
                 &[("the need for a settlement", "The international community")],
+            ),
+            // After a determiner and an ordinal, a noun; a reflexive object reports nothing.
+            (
+                "Head\n\nThe first hopes it had aroused in Paris are now stifled.",
+                &[],
+            ),
+            (
+                "Head\n\nAt this session the world finds itself at a turning point.",
+                &[],
             ),
             // An adverb in -ly between subject and verb is not part of the subject.
             (
