@@ -737,6 +737,15 @@ static RE_REL_UNIT: Local<WordRegex> = Local::new(|| {
     .expect("valid regex")
 });
 
+/// The year of the story, named without a number: "for the year", "the full year",
+/// "the end of the year", "earlier in the year", "by year end", "by year's end".
+static RE_THE_YEAR: Local<Regex> = Local::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?:[Tt]he\s+end\s+of\s+the\s+year|[Tt]he\s+(?:(?:full|entire|whole)\s+)?year|year[\s-]end|year['’]s\s+end)(?-u:\b)",
+    )
+    .expect("valid regex")
+});
+
 /// A count ending the text before "years ago" ("two ", "a ", "3 ").
 static RE_AGO_COUNT: Local<Regex> = Local::new(|| {
     rx::compile(
@@ -1266,6 +1275,50 @@ fn relative_units(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     }
 }
 
+/// The reference's year, named as "the year" of the story (see [`RE_THE_YEAR`]); not "the
+/// year before", "the year 1989", "the year-earlier figure", "the year when …".
+fn the_year(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
+    const NOT_THIS_YEAR: &[&str] = &[
+        "before",
+        "after",
+        "earlier",
+        "later",
+        "ago",
+        "prior",
+        "previous",
+        "following",
+        "when",
+        "in",
+        "since",
+        "that",
+        "which",
+        "of",
+        "to",
+        "he",
+        "she",
+        "they",
+        "i",
+        "we",
+    ];
+    let Some(r) = reference else { return };
+    for m in RE_THE_YEAR.local().find_iter(text) {
+        let rest = &text[m.end()..];
+        let next = next_word(rest, 0).to_lowercase();
+        let follows_digit = rest.trim_start().starts_with(|c: char| c.is_ascii_digit());
+        if rest.starts_with(['-', '\u{2010}', '\u{2011}'])
+            || follows_digit
+            || NOT_THIS_YEAR.contains(&next.as_str())
+        {
+            continue;
+        }
+        out.push(Cand {
+            start: m.start(),
+            end: m.end(),
+            value: CalDate::y(r.year),
+        });
+    }
+}
+
 /// "two years ago", "three months ago", "two weeks ago", "a year earlier", "year-ago".
 fn ago(text: &str, reference: Option<CalDate>, out: &mut Vec<Cand>) {
     let Some(r) = reference else { return };
@@ -1599,6 +1652,7 @@ fn candidates(text: &str, reference: Option<CalDate>) -> Vec<Cand> {
     deictic_days(text, reference, &mut cands);
     weekdays(text, reference, &mut cands);
     relative_units(text, reference, &mut cands);
+    the_year(text, reference, &mut cands);
     ago(text, reference, &mut cands);
     month_relative_years(text, reference, &mut cands);
     spelled_years(text, &mut cands);
@@ -1962,6 +2016,13 @@ mod tests {
                 &["2021-03-02"],
             ),
             ("In today's globalized world, talks matter.", r, &[]),
+            ("For the year, sales rose 4%.", r, &["2021"]),
+            ("Sales for the full year were higher.", r, &["2021"]),
+            ("The deal should close by year end.", r, &["2021"]),
+            ("Cuts came by the end of the year.", r, &["2021"]),
+            ("Sales had fallen the year before.", r, &[]),
+            ("It was the year when talks failed.", r, &[]),
+            ("In the year 1989 the wall fell.", r, &["1989"]),
             ("Tomorrow's generations will judge us.", r, &[]),
             ("Prices rose after last month’s strike.", r, &["2021-02"]),
             ("The law passed in nineteen ninety-six.", r, &["1996"]),
