@@ -1853,6 +1853,17 @@ mod tests {
             .collect()
     }
 
+    /// Checks each text's mentions, span and value, against `reference`.
+    fn assert_spans(cases: &[(&str, &[(&str, &str)])], reference: Option<&str>) {
+        for (text, want) in cases {
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            assert_eq!(found(text, reference), want, "in {text:?}");
+        }
+    }
+
     #[test]
     fn caldate_parse_and_display() {
         let cases: &[(&str, Option<&str>)] = &[
@@ -1937,14 +1948,7 @@ mod tests {
                 &[("21st of March, 2011", "2011-03-21")],
             ),
         ];
-        for (text, want) in cases {
-            let got = found(text, None);
-            let want: Vec<(String, String)> = want
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            assert_eq!(got, want, "in {text:?}");
-        }
+        assert_spans(cases, None);
     }
 
     #[test]
@@ -2100,14 +2104,7 @@ mod tests {
                 &[("14", "2020-05-14"), ("15. Mai 2020", "2020-05-15")],
             ),
         ];
-        for (text, want) in cases {
-            let got = found(text, r);
-            let want: Vec<(String, String)> = want
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            assert_eq!(got, want, "in {text:?}");
-        }
+        assert_spans(cases, r);
     }
 
     #[test]
@@ -2155,14 +2152,7 @@ mod tests {
             ("The vote was 10.30 in favour, 5 p against.", &[]),
             ("Noon is when it opens.", &[]),
         ];
-        for (text, want) in cases {
-            let got = found(text, r);
-            let want: Vec<(String, String)> = want
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            assert_eq!(got, want, "in {text:?}");
-        }
+        assert_spans(cases, r);
         // Without a reference and no day beside it, a time has nothing to date.
         assert_eq!(found("It ended at 16:08 UTC.", None), Vec::new());
     }
