@@ -740,7 +740,7 @@ static RE_REL_UNIT: Local<WordRegex> = Local::new(|| {
 /// The year of the story, named without a number: "for the year", "the full year",
 /// "the end of the year", "earlier in the year", "by year end", "by year's end".
 static RE_THE_YEAR: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"(?-u:\b)(?:[Tt]he\s+end\s+of\s+the\s+year|[Tt]he\s+(?:(?:full|entire|whole)\s+)?year|year[\s-]end|year['’]s\s+end)(?-u:\b)",
     )
     .expect("valid regex")
@@ -1536,7 +1536,7 @@ pub fn find_dates(text: &str, reference: Option<CalDate>) -> Vec<DateMention> {
 /// A time of day that names its clock ("18:00 UTC", "0735 GMT", "10:35 a.m.", "6 p.m.",
 /// "18.30 Uhr"), or noon or midnight after "at" or "by".
 static RE_CLOCK: Local<Regex> = Local::new(|| {
-    Regex::new(
+    rx::compile(
         r"(?-u:\b)(?:(?:[01]?\d|2[0-3])[:.][0-5]\d\s?(?:UTC|GMT|[ECMP][SD]T|CES?T|BST|MSK|[aApP]\.?[mM](?-u:\b)\.?(?:\s?(?:UTC|GMT|[ECMP][SD]T))?|Uhr(?-u:\b))|(?:[01]\d|2[0-3])[0-5]\d\s?(?:UTC|GMT)|(?:1[0-2]|0?[1-9])\s?(?:[aApP]\.?[mM](?-u:\b)\.?(?:\s?(?:UTC|GMT|[ECMP][SD]T))?|Uhr(?-u:\b))|(?:at|by)\s+(?P<noon>noon|midday|midnight)(?-u:\b))",
     )
     .expect("valid regex")

@@ -1662,21 +1662,24 @@ fn subject_at_start(sentence: &str) -> Option<String> {
         // "The international community has …": after a determiner and a lower-case word,
         // a lower-case word that is no verb, before a verb or a comma, is the noun they
         // modify.
-        let verb_next = words
-            .get(k + 1)
-            .is_some_and(|(n, _)| is_verb_like(&n.to_lowercase()));
-        let modified_noun = picked.len() >= 2
-            && (verb_next || boundary == COMMA)
-            && !lower.ends_with("ing")
-            && picked[picked.len() - 1].starts_with(char::is_lowercase)
-            && is_determiner(&picked[picked.len() - 2].to_lowercase())
-            && w.starts_with(char::is_lowercase)
-            && (!lower.ends_with('s') || lower.ends_with("ss"))
-            && !is_verb_like(&lower)
-            && !is_function_word(&lower)
-            && !is_preposition(&lower)
-            && !is_skippable_adverb(&lower);
-        if !ok && !modified_noun {
+        // Only asked when the word is not otherwise part of the subject.
+        let modified_noun = || {
+            let verb_next = words
+                .get(k + 1)
+                .is_some_and(|(n, _)| is_verb_like(&n.to_lowercase()));
+            picked.len() >= 2
+                && (verb_next || boundary == COMMA)
+                && !lower.ends_with("ing")
+                && picked[picked.len() - 1].starts_with(char::is_lowercase)
+                && is_determiner(&picked[picked.len() - 2].to_lowercase())
+                && w.starts_with(char::is_lowercase)
+                && (!lower.ends_with('s') || lower.ends_with("ss"))
+                && !is_verb_like(&lower)
+                && !is_function_word(&lower)
+                && !is_preposition(&lower)
+                && !is_skippable_adverb(&lower)
+        };
+        if !ok && !modified_noun() {
             if let Some(c) = first_comma
                 && verb_after_apposition(&words, k)
             {
@@ -3706,17 +3709,24 @@ fn verb_use(before: &str, verb: &str, rest: &str) -> Option<VerbUse> {
     if !before.ends_with([' ', '\t']) {
         return None;
     }
-    let mut prev: Vec<&str> = before.split_whitespace().rev().take(2).collect();
-    let words: Vec<&str> = verb.split_whitespace().collect();
-    let i = words.iter().position(|w| !AUXILIARY.contains(w))?;
-    let main = words[i];
-    let last = prev.first().copied().unwrap_or("");
+    let mut prev = before.split_whitespace().rev();
+    let (last, second) = (prev.next().unwrap_or(""), prev.next());
+    // The main verb after any auxiliaries ("has said"), and the auxiliary right before it.
+    let mut auxiliary = None;
+    let main = verb.split_whitespace().find(|w| {
+        let aux = AUXILIARY.contains(w);
+        if aux {
+            auxiliary = Some(*w);
+        }
+        !aux
+    })?;
+    let bare = auxiliary.is_none();
     // A determiner right before it makes it a noun ("the calls for", "its demands").
     let determiner = matches!(
         last,
         "a" | "an" | "the" | "its" | "their" | "these" | "those" | "his" | "our" | "my" | "your"
     );
-    if i == 0 && determiner {
+    if bare && determiner {
         return Some(VerbUse::Noun);
     }
     // "the first hopes it had aroused", "the latest reports of": after a determiner and
@@ -3725,13 +3735,13 @@ fn verb_use(before: &str, verb: &str, rest: &str) -> Option<VerbUse> {
         last,
         "first" | "second" | "third" | "last" | "next" | "latest" | "recent" | "initial" | "final"
     );
-    let det_two_back = prev.get(1).is_some_and(|w| {
+    let det_two_back = second.is_some_and(|w| {
         matches!(
             w.to_lowercase().as_str(),
             "a" | "an" | "the" | "its" | "their" | "these" | "those" | "his" | "our" | "my"
         )
     });
-    if i == 0 && ordinal && det_two_back {
+    if bare && ordinal && det_two_back {
         return Some(VerbUse::Noun);
     }
     // "the world finds itself at a turning point": a reflexive object reports nothing.
@@ -3747,33 +3757,33 @@ fn verb_use(before: &str, verb: &str, rest: &str) -> Option<VerbUse> {
     // "the aggressive plans", "a five-year development plan": a plan after a determiner
     // and its modifiers is a noun. Not "Mrs. Clinton's plan", "her plans" (whose plan it
     // is), nor a plan "to" do something ("the government plans to …").
-    if i == 0 && matches!(main, "plan" | "plans") && !rest.starts_with("to ") {
-        let modifiers: Vec<&str> = before.split_whitespace().rev().take(3).collect();
-        let det = modifiers.iter().position(|w| {
-            matches!(
+    if bare && matches!(main, "plan" | "plans") && !rest.starts_with("to ") {
+        // Up to three words back: modifiers, then the determiner.
+        for (modifiers, w) in before.split_whitespace().rev().take(3).enumerate() {
+            let det = matches!(
                 w.to_lowercase().as_str(),
                 "a" | "an" | "the" | "its" | "their" | "these" | "those" | "this" | "our"
-            )
-        });
-        if let Some(d) = det.filter(|&d| d > 0)
-            && modifiers[..d].iter().all(|w| {
-                w.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
-                    && !w.ends_with(['\'', '’', ','])
-                    && !is_verb_like(w)
-            })
-        {
-            return Some(VerbUse::Noun);
+            );
+            if det {
+                if modifiers > 0 {
+                    return Some(VerbUse::Noun);
+                }
+                break;
+            }
+            let modifier = w.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+                && !w.ends_with(['\'', '’', ','])
+                && !is_verb_like(w);
+            if !modifier {
+                break;
+            }
         }
     }
     // The word before the participle, over one "-ly" adverb: "was (heavily) criticized".
     let participle = main.ends_with("ed") || IRREGULAR_PARTICIPLES.contains(&main);
-    let before_main = if i > 0 {
-        words[i - 1]
-    } else {
-        if last.ends_with("ly") {
-            prev.remove(0);
-        }
-        prev.first().copied().unwrap_or("")
+    let before_main = match auxiliary {
+        Some(aux) => aux,
+        None if last.ends_with("ly") => second.unwrap_or(""),
+        None => last,
     };
     (participle && BE.contains(&before_main)).then_some(VerbUse::Passive)
 }
