@@ -3616,13 +3616,35 @@ static ACCORDING_LEAD: Local<Regex> = Local::new(|| {
         .expect("valid according-lead regex")
 });
 
+/// One character of a speaker phrase in the regexes below: anything but punctuation that
+/// ends a clause, or a title abbreviation or initial with its full stop ("Mr.", "J.",
+/// "U.S.").
+/// The abbreviation comes first: a regex prefers the earlier alternative, and "Mr" read as
+/// two plain characters would end the phrase at its full stop.
+const SPEAKER_CHAR: &str = r"(?:(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Adm|Maj|Prof|Rev|St|Jr|Sr)|\b\p{Lu})\.|[^,.;\n“”\x22])";
+
 /// ", Smith said." / ", said Smith." closing a sentence of reported speech.
 static TRAILING_SAID: Local<Regex> = Local::new(|| {
-    rx::compile(
-        r"(?x),[\ \t]+(?:([^,.;\n“”\x22]{1,60}?)[\ \t]+(?:said|says|added|noted|explained|argued|wrote|warned|told[\ \t][^.\n]{1,40})
-        |(?:said|says|added)[\ \t]+([^.;\n“”\x22]{1,80}))[.;]",
-    )
+    rx::compile(&format!(
+        r"(?x),[\ \t]+(?:({c}{{1,60}}?)[\ \t]+(?:said|says|added|noted|explained|argued|wrote|warned|told[\ \t][^.\n]{{1,40}})
+        |(?:said|says|added)[\ \t]+((?:{c}|,){{1,80}}))[.;]",
+        c = SPEAKER_CHAR
+    ))
     .expect("valid trailing-said regex")
+});
+
+/// ", Smith said," inside a sentence: "The museum, Mr. Bush said, celebrated …". The whole
+/// sentence is what Smith said.
+static PARENTHETICAL_SAID: Local<Regex> = Local::new(|| {
+    rx::compile(&format!(
+        r"(?x),[\ \t]+({c}{{1,60}}?)[\ \t]+
+        (?:said|says|say|added|adds|noted|notes|argued|argues|explained|believes|believe|contends|insisted|insists
+        |told[\ \t]+(?:me|us|reporters|him|her|them))
+        (?:[\ \t]+(?:on[\ \t]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday))?
+        ,[\ \t]+",
+        c = SPEAKER_CHAR
+    ))
+    .expect("valid parenthetical-said regex")
 });
 
 /// Byte offset where the last sentence in `s` starts.
@@ -3824,6 +3846,11 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         if verb_use == Some(VerbUse::Noun) {
             continue;
         }
+        // "…, said Mr. Clarke, a lawyer.": the speaker follows the verb, and the clause
+        // before the comma is what he said (`TRAILING_SAID`).
+        if before.trim_end().ends_with(',') && names_only(text.get(m.end()..).unwrap_or("")) {
+            continue;
+        }
         // "Trump revised his plan, promising to …": a participle after a comma says what
         // the subject of the sentence did, not the noun right before it.
         let participle = verb
@@ -3889,6 +3916,11 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         let (Some(who), Some(all)) = (m.get(1).or_else(|| m.get(2)), m.get(0)) else {
             continue;
         };
+        // ", said the suing states were …": a clause after the verb, not its subject; the
+        // sentence before the comma was an apposition ("Richard Revesz, director of …").
+        if m.get(1).is_none() && !is_inverted_subject(who.as_str()) {
+            continue;
+        }
         let head = context_before(text, all.start(), 400);
         let from = sentence_start_in(head);
         let content = head.get(from..).unwrap_or("");
@@ -3904,6 +3936,14 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             outlet: None,
             kind: QuoteKind::Indirect,
         });
+    }
+    for m in PARENTHETICAL_SAID.local().captures_iter(text) {
+        let (Some(who), Some(all)) = (m.get(1), m.get(0)) else {
+            continue;
+        };
+        if let Some(q) = parenthetical_at(text, all.start(), all.end(), who.as_str()) {
+            found.push(q);
+        }
     }
     found.extend(transcript.iter().cloned());
     found.sort_by_key(|q| (q.start, q.end));
@@ -3922,6 +3962,92 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         out.push(q);
     }
     out
+}
+
+/// Whether the words of `rest` up to its first comma or sentence end are all capitalised,
+/// as in a name ("Mr. Clarke", "Ana de la Cruz"), with no verb among them.
+fn names_only(rest: &str) -> bool {
+    let len = first_sentence_end(rest).unwrap_or(rest.len());
+    let clause = rest
+        .get(..len)
+        .unwrap_or("")
+        .split([',', ';', '\n', '('])
+        .next()
+        .unwrap_or("");
+    let mut words = clause.split_whitespace().peekable();
+    words.peek().is_some_and(|w| starts_upper(w))
+        && words.all(|w| {
+            starts_upper(w)
+                || matches!(w, "de" | "van" | "von" | "der" | "bin" | "al" | "la" | "da")
+        })
+}
+
+/// Whether `who`, the words after a sentence-final ", said", names who said it ("Mr.
+/// Clarke, a lawyer") rather than going on with a clause ("the suing states were …"): no
+/// lower-case verb before its first comma.
+fn is_inverted_subject(who: &str) -> bool {
+    let clause = who.split(',').next().unwrap_or("");
+    !clause.split_whitespace().any(|w| {
+        w.chars().next().is_some_and(char::is_lowercase) && is_verb_like(&w.to_lowercase())
+    })
+}
+
+/// The sentence around a parenthetical ", Smith said," (the match from `at` to `after`,
+/// with `who` its subject) as what Smith said: from the sentence start, or from a
+/// relative pronoun right before it ("…, which, Tompkins said, is usually full"), to the
+/// end of the sentence. After ", he said, adding …" only the part before counts.
+fn parenthetical_at(text: &str, at: usize, after: usize, who: &str) -> Option<Quote> {
+    let next = text.get(after..)?.chars().next()?;
+    if !next.is_lowercase() {
+        return None;
+    }
+    // The whole phrase must be the speaker ("Mr. Obama often says"), not a clause that
+    // ends in a verb ("I am happy to say"); the first and second person are the writer's
+    // own hedges ("This, I believe, is the way forward").
+    let who = without_leading_conjunction(who.trim());
+    let speaker = walk_forward(who).filter(|s| plausible_speaker(s))?;
+    let extra = who.get(speaker.len()..).unwrap_or("");
+    if !who.starts_with(speaker.as_str())
+        || !extra
+            .split_whitespace()
+            .all(|w| is_ly_adverb(w) || matches!(w, "often" | "also" | "later" | "now" | "still"))
+        || matches!(speaker.to_lowercase().as_str(), "i" | "we" | "you" | "one")
+    {
+        return None;
+    }
+    let head = context_before(text, at, 400);
+    let mut from = sentence_start_in(head);
+    let lead = head.get(from..)?;
+    if lead.chars().any(is_opening_only) || lead.chars().any(is_quote_char) {
+        return None;
+    }
+    if let Some(k) = lead.rfind(' ')
+        && is_relative_pronoun(lead.get(k + 1..)?)
+    {
+        from += k + 1;
+    }
+    let start = at - (head.len() - from);
+    let tail = context_after(text, after, 600);
+    let len = first_sentence_end(tail).unwrap_or(tail.len());
+    let rest = tail.get(..len)?;
+    let participle = rest
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.ends_with("ing"));
+    let end = if participle || rest.chars().any(is_quote_char) {
+        at
+    } else {
+        after + rest.trim_end_matches(['.', '!', '?', ' ', ',']).len()
+    };
+    let words = text.get(start..end)?.split_whitespace().count();
+    (words >= 4).then_some(Quote {
+        start,
+        end,
+        speaker: Some(speaker),
+        person: None,
+        outlet: None,
+        kind: QuoteKind::Indirect,
+    })
 }
 
 /// Where a reported clause gives way to another statement of the same speaker within one
@@ -5530,6 +5656,44 @@ mod tests {
             (
                 "Head\n\nAnalysts say the most promising bid came from Oslo.",
                 &[("the most promising bid came from Oslo", "Analysts")],
+            ),
+            // A parenthetical ", X said," makes the whole sentence X's; after a relative
+            // pronoun the content starts there.
+            (
+                "Head\n\nThe museum, Mr. Okafor said, would make visitors face hard truths.",
+                &[(
+                    "The museum, Mr. Okafor said, would make visitors face hard truths",
+                    "Mr. Okafor",
+                )],
+            ),
+            (
+                "Head\n\nThe park is near the stadium, which, Tamsin said, is usually full.",
+                &[("which, Tamsin said, is usually full", "Tamsin")],
+            ),
+            (
+                "Head\n\nThe port was closed, she told reporters, adding that it would reopen.",
+                &[("The port was closed", "she")],
+            ),
+            // Not before a quotation mark: the rest is a quotation of its own.
+            (
+                "Head\n\nThe talks, he said, “went well enough for now.”",
+                &[],
+            ),
+            // A title's full stop does not end the speaker before ", X said.".
+            (
+                "Head\n\nThe levy would cost far more than planned, Mr. Haldane said.",
+                &[("The levy would cost far more than planned", "Mr. Haldane")],
+            ),
+            // After ", said" the speaker follows, and what follows the name is no reported
+            // clause; a clause there means the comma closed an apposition instead.
+            (
+                "Head\n\nThe levy would cost far more than planned, said Mr. Haldane, a lawyer.",
+                &[("The levy would cost far more than planned", "Mr. Haldane")],
+            ),
+            (
+                "Head\n\nIda Brun, director of the Fjord Institute, said the coastal states were \
+                 exaggerating the risk.",
+                &[("the coastal states were exaggerating the risk", "Ida Brun")],
             ),
             // Sentence openings are no speakers.
             ("Head\n\nLet me say that we greatly value their help.", &[]),
