@@ -3604,10 +3604,21 @@ const INTENT_VERBS: &[&str] = &[
     "pledging",
 ];
 
-/// ", according to X" closing a sentence.
+/// ", according to X" (or "— according to X") closing a sentence.
 static ACCORDING_CLAUSE: Local<Regex> = Local::new(|| {
-    rx::compile(r",[\ \t]+(?:according[\ \t]+to|laut|so)[\ \t]+([^.,;\n]{2,80})[.;]")
-        .expect("valid according-clause regex")
+    rx::compile(
+        r"(?:,|[\ \t](?:—|–|--))[\ \t]+(?:according[\ \t]+to|laut|so)[\ \t]+([^.,;\n]{2,80})[.;]",
+    )
+    .expect("valid according-clause regex")
+});
+
+/// ", according to X," inside a sentence: "The top 1 percent would gain, according to the
+/// Tax Foundation, more than twice what …".
+static ACCORDING_MID: Local<Regex> = Local::new(|| {
+    rx::compile(
+        r"(?:,|[\ \t](?:—|–|--))[\ \t]+according[\ \t]+to[\ \t]+([^.,;\n“”„«»\x22]{2,80}),[\ \t]+",
+    )
+    .expect("valid according-mid regex")
 });
 
 /// "According to X, …" opening a sentence of reported content.
@@ -3902,6 +3913,9 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         let (Some(who), Some(all)) = (m.get(1), m.get(0)) else {
             continue;
         };
+        if !according_names_a_source(who.as_str()) {
+            continue;
+        }
         if let Some(mut q) = indirect_at(text, all.end(), walk_forward(who.as_str())) {
             q.outlet = outlet_after_verb(who.as_str(), 0);
             found.push(q);
@@ -3924,7 +3938,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         let head = context_before(text, all.start(), 400);
         let from = sentence_start_in(head);
         let content = head.get(from..).unwrap_or("");
-        if content.split_whitespace().count() < 3 || content.chars().any(is_opening_only) {
+        if content.split_whitespace().count() < 3 || unbalanced_marks(content) {
             continue;
         }
         let start = all.start() - (head.len() - from);
@@ -3942,6 +3956,20 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             continue;
         };
         if let Some(q) = parenthetical_at(text, all.start(), all.end(), who.as_str()) {
+            found.push(q);
+        }
+    }
+    for m in ACCORDING_MID.local().captures_iter(text) {
+        let (Some(who), Some(all)) = (m.get(1), m.get(0)) else {
+            continue;
+        };
+        let next = text.get(all.end()..).and_then(|t| t.chars().next());
+        if !next.is_some_and(char::is_lowercase) || !according_names_a_source(who.as_str()) {
+            continue;
+        }
+        if let Some(mut q) = sentence_around(text, all.start(), all.end()) {
+            q.speaker = walk_forward(who.as_str());
+            q.outlet = outlet_after_verb(who.as_str(), 0);
             found.push(q);
         }
     }
@@ -3993,9 +4021,7 @@ fn is_inverted_subject(who: &str) -> bool {
 }
 
 /// The sentence around a parenthetical ", Smith said," (the match from `at` to `after`,
-/// with `who` its subject) as what Smith said: from the sentence start, or from a
-/// relative pronoun right before it ("…, which, Tompkins said, is usually full"), to the
-/// end of the sentence. After ", he said, adding …" only the part before counts.
+/// with `who` its subject) as what Smith said (`sentence_around`).
 fn parenthetical_at(text: &str, at: usize, after: usize, who: &str) -> Option<Quote> {
     let next = text.get(after..)?.chars().next()?;
     if !next.is_lowercase() {
@@ -4015,10 +4041,42 @@ fn parenthetical_at(text: &str, at: usize, after: usize, who: &str) -> Option<Qu
     {
         return None;
     }
+    let mut q = sentence_around(text, at, after)?;
+    q.speaker = Some(speaker);
+    Some(q)
+}
+
+/// Whether the words after "according to" can be a source: not a relative pronoun
+/// ("the notion, according to which …") nor the speaker's own measure ("according to our
+/// means", "according to one's interest").
+fn according_names_a_source(who: &str) -> bool {
+    let first = who.split_whitespace().next().unwrap_or("");
+    !matches!(
+        first.to_lowercase().as_str(),
+        "which" | "whom" | "whose" | "our" | "my" | "one's" | "one’s"
+    )
+}
+
+/// Whether `s` holds an odd number of double quotation marks: it starts or ends inside a
+/// quotation ("“walk-in”" is balanced).
+fn unbalanced_marks(s: &str) -> bool {
+    s.chars()
+        .filter(|c| matches!(c, '"' | '“' | '”' | '„' | '«' | '»'))
+        .count()
+        % 2
+        == 1
+}
+
+/// The sentence around an attribution inside it (the bytes from `at` to `after`), as an
+/// indirect quote with no speaker yet: from the sentence start, or from a relative pronoun
+/// right before it ("…, which, Tompkins said, is usually full"), to the end of the
+/// sentence or to a quotation in it. When the rest opens a participle (", he said, adding
+/// …"), only the part before counts.
+fn sentence_around(text: &str, at: usize, after: usize) -> Option<Quote> {
     let head = context_before(text, at, 400);
     let mut from = sentence_start_in(head);
     let lead = head.get(from..)?;
-    if lead.chars().any(is_opening_only) || lead.chars().any(is_quote_char) {
+    if unbalanced_marks(lead) {
         return None;
     }
     if let Some(k) = lead.rfind(' ')
@@ -4034,16 +4092,22 @@ fn parenthetical_at(text: &str, at: usize, after: usize, who: &str) -> Option<Qu
         .split_whitespace()
         .next()
         .is_some_and(|w| w.ends_with("ing"));
-    let end = if participle || rest.chars().any(is_quote_char) {
+    // A quotation in the rest is a quote of its own: the content stops before it.
+    let rest = rest
+        .find(['"', '“', '”', '„', '«', '»'])
+        .and_then(|k| rest.get(..k))
+        .unwrap_or(rest)
+        .trim_end_matches(['.', '!', '?', ' ', ',', ':']);
+    let end = if participle || rest.is_empty() {
         at
     } else {
-        after + rest.trim_end_matches(['.', '!', '?', ' ', ',']).len()
+        after + rest.len()
     };
     let words = text.get(start..end)?.split_whitespace().count();
     (words >= 4).then_some(Quote {
         start,
         end,
-        speaker: Some(speaker),
+        speaker: None,
         person: None,
         outlet: None,
         kind: QuoteKind::Indirect,
@@ -5677,6 +5741,42 @@ mod tests {
             // Not before a quotation mark: the rest is a quotation of its own.
             (
                 "Head\n\nThe talks, he said, “went well enough for now.”",
+                &[],
+            ),
+            // So does ", according to X," inside it; a quotation in the rest is left to
+            // itself, and a scare-quoted word is no quotation.
+            (
+                "Head\n\nThe top earners would gain, according to the Fjord Institute, more \
+                 than twice the rest.",
+                &[(
+                    "The top earners would gain, according to the Fjord Institute, more than \
+                     twice the rest",
+                    "the Fjord Institute",
+                )],
+            ),
+            (
+                "Head\n\nFor years, Mr. Okafor said, most voters have come to believe \
+                 “that it matters.”",
+                &[(
+                    "For years, Mr. Okafor said, most voters have come to believe",
+                    "Mr. Okafor",
+                )],
+            ),
+            (
+                "Head\n\nSome 9,000 pupils joined a “walk-in” at 200 schools — according to the \
+                 organisers.",
+                &[(
+                    "Some 9,000 pupils joined a “walk-in” at 200 schools",
+                    "the organisers",
+                )],
+            ),
+            // "according to which" and "according to our means" name no source.
+            (
+                "Head\n\nThe old notion, according to which rights follow wealth, is fading.",
+                &[],
+            ),
+            (
+                "Head\n\nWe will take part, according to our means, in the rebuilding.",
                 &[],
             ),
             // A title's full stop does not end the speaker before ", X said.".
