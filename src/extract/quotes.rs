@@ -3840,6 +3840,17 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             found.push(q);
         }
     }
+    // Where the speaker of a sentence-final "…, said Mr. Clarke in a statement." starts:
+    // the words there name who said the clause before the comma (the trailing loop below),
+    // and are no reported clause of their own.
+    // The regex is searched once: its matches serve the trailing loop too.
+    let said: Vec<regex::Captures> = TRAILING_SAID.local().captures_iter(text).collect();
+    let inverted: Vec<usize> = said
+        .iter()
+        .filter_map(|c| c.get(2))
+        .filter(|who| is_inverted_subject(who.as_str()))
+        .map(|who| who.start())
+        .collect();
     for m in verbs_in(&INDIRECT_BARE.local(), text) {
         let before = context_before(text, m.start(), 200);
         // "the most promising opportunities", "a very encouraging sign": an adjective.
@@ -3859,7 +3870,9 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         }
         // "…, said Mr. Clarke, a lawyer.": the speaker follows the verb, and the clause
         // before the comma is what he said (`TRAILING_SAID`).
-        if before.trim_end().ends_with(',') && names_only(text.get(m.end()..).unwrap_or("")) {
+        if before.trim_end().ends_with(',')
+            && (names_only(text.get(m.end()..).unwrap_or("")) || inverted.contains(&m.end()))
+        {
             continue;
         }
         // "Trump revised his plan, promising to …": a participle after a comma says what
@@ -3921,10 +3934,9 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             found.push(q);
         }
     }
-    let (according, said) = (ACCORDING_CLAUSE.local(), TRAILING_SAID.local());
-    let trailing = according
-        .captures_iter(text)
-        .chain(said.captures_iter(text));
+    let according = ACCORDING_CLAUSE.local();
+    let according: Vec<regex::Captures> = according.captures_iter(text).collect();
+    let trailing = according.iter().chain(&said);
     for m in trailing {
         // "…, according to the poll." / "…, Smith said." — the clause before it is the content.
         let (Some(who), Some(all)) = (m.get(1).or_else(|| m.get(2)), m.get(0)) else {
@@ -4011,13 +4023,43 @@ fn names_only(rest: &str) -> bool {
 }
 
 /// Whether `who`, the words after a sentence-final ", said", names who said it ("Mr.
-/// Clarke, a lawyer") rather than going on with a clause ("the suing states were …"): no
-/// lower-case verb before its first comma.
+/// Clarke, a lawyer") rather than going on with a clause ("the suing states were …",
+/// "Ivanka Trump's statement didn't clarify it"): a name and nothing but where or when
+/// before its first comma.
 fn is_inverted_subject(who: &str) -> bool {
-    let clause = who.split(',').next().unwrap_or("");
-    !clause.split_whitespace().any(|w| {
-        w.chars().next().is_some_and(char::is_lowercase) && is_verb_like(&w.to_lowercase())
-    })
+    let clause = who.split(',').next().unwrap_or("").trim();
+    let Some(speaker) = walk_forward(clause) else {
+        return false;
+    };
+    // What follows the name, up to the comma, may only say where or when: "said Smith in a
+    // statement", "said Rep. Ana Ruiz (D-Calif.)".
+    let Some(rest) = clause.strip_prefix(speaker.as_str()) else {
+        return false;
+    };
+    match rest.split_whitespace().next() {
+        None => true,
+        Some(w) => {
+            w.starts_with('(')
+                || is_preposition(w)
+                || matches!(
+                    w,
+                    "during"
+                        | "after"
+                        | "before"
+                        | "who"
+                        | "whose"
+                        | "today"
+                        | "yesterday"
+                        | "Monday"
+                        | "Tuesday"
+                        | "Wednesday"
+                        | "Thursday"
+                        | "Friday"
+                        | "Saturday"
+                        | "Sunday"
+                )
+        }
+    }
 }
 
 /// The sentence around a parenthetical ", Smith said," (the match from `at` to `after`,
@@ -5794,6 +5836,25 @@ mod tests {
                 "Head\n\nIda Brun, director of the Fjord Institute, said the coastal states were \
                  exaggerating the risk.",
                 &[("the coastal states were exaggerating the risk", "Ida Brun")],
+            ),
+            (
+                "Head\n\nIda Brun, director of the Fjord Institute, said the rise in fees was \
+                 \"steep\" and the highest on record.",
+                &[(
+                    "the rise in fees was \"steep\" and the highest on record",
+                    "Ida Brun",
+                )],
+            ),
+            // What names the speaker after ", said" is no reported clause of its own.
+            (
+                "Head\n\nThe port will reopen, said the mayor of Brest, a former sailor.",
+                &[("The port will reopen", "the mayor of Brest")],
+            ),
+            // After the name only where or when may follow before the comma.
+            (
+                "Head\n\nThe levy would cost far more than planned, said Mr. Haldane in a \
+                 statement.",
+                &[("The levy would cost far more than planned", "Mr. Haldane")],
             ),
             // Sentence openings are no speakers.
             ("Head\n\nLet me say that we greatly value their help.", &[]),
