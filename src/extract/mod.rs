@@ -14,7 +14,7 @@ use crate::passage::headline;
 
 /// Raise when extraction finds different things in the same text: `attache index` then
 /// analyses every file again (the version is part of each file's fingerprint).
-pub const EXTRACT_VERSION: u32 = 43;
+pub const EXTRACT_VERSION: u32 = 44;
 
 /// Where an article's publication date came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

@@ -158,6 +158,12 @@ impl WordRegex {
                 Some(t) if whole(&t).is_some_and(|m| m.end() == end) && end < text.len() => {
                     return at(&self.exact, text, start);
                 }
+                // A match found further on in the window may have lost an optional tail
+                // to its edge ("do not believe " for "do not believe that "): search again
+                // with a window of its own.
+                Some(t) if whole(&t).is_some_and(|m| m.start() > start) => {
+                    pos = whole(&t).map_or(start, |m| m.start());
+                }
                 // `text[..end]` borrows from the same text: the offsets are the text's.
                 found @ Some(_) => return found,
                 None => pos = next_char(text, start),
@@ -413,6 +419,19 @@ mod tests {
         assert_eq!(got.len(), 1);
         let word = WordRegex::new(r"\b(s)aid\b").expect("test pattern");
         assert_eq!(word.captures_iter(&text).count(), 1);
+    }
+
+    #[test]
+    fn a_match_near_the_window_edge_keeps_its_optional_tail() {
+        // The candidate "unsaid" is rejected; the exact search from it finds "said" near
+        // its window's edge, where " that" would be cut off.
+        for gap in [WINDOW - 12, WINDOW - 10, WINDOW - 8] {
+            let text = format!("unsaid{}said that", " ".repeat(gap));
+            let (want, got) = both(r"\bsaid(?: that)?\b", &text);
+            assert_eq!(got, want, "gap {gap}");
+            assert_eq!(got.len(), 1);
+            assert_eq!(got[0].1, text.len(), "gap {gap}");
+        }
     }
 
     #[test]
