@@ -3856,8 +3856,8 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
     }
     // Where the speaker of a sentence-final "…, said Mr. Clarke in a statement." starts:
     // the words there name who said the clause before the comma (the trailing loop below),
-    // and are no reported clause of their own.
-    // The regex is searched once: its matches serve the trailing loop too.
+    // and are no reported clause of their own. The regex is searched, and each inverted
+    // subject tested, once: both serve the trailing loop too.
     let said: Vec<regex::Captures> = TRAILING_SAID
         .local()
         .captures_iter(text)
@@ -3952,8 +3952,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
             found.push(q);
         }
     }
-    let according = ACCORDING_CLAUSE.local();
-    let according: Vec<regex::Captures> = according.captures_iter(text).collect();
+    let according: Vec<regex::Captures> = ACCORDING_CLAUSE.local().captures_iter(text).collect();
     let trailing = according.iter().chain(&said);
     for m in trailing {
         // "…, according to the poll." / "…, Smith said." — the clause before it is the content.
@@ -3962,7 +3961,7 @@ fn indirect_quotes(text: &str, direct: &[(usize, usize)], transcript: &[Quote]) 
         };
         // ", said the suing states were …": a clause after the verb, not its subject; the
         // sentence before the comma was an apposition ("Richard Revesz, director of …").
-        if m.get(1).is_none() && !is_inverted_subject(who.as_str()) {
+        if m.get(1).is_none() && !inverted.contains(&who.start()) {
             continue;
         }
         let head = context_before(text, all.start(), 400);

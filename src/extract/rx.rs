@@ -153,19 +153,18 @@ impl WordRegex {
         while pos <= text.len() {
             let start = self.loose.find_at(text, pos)?.start();
             let end = window_end(text, start);
-            match at(&self.exact, &text[..end], start) {
+            // `text[..end]` borrows from the same text: the offsets are the text's.
+            let found = at(&self.exact, &text[..end], start);
+            match found.as_ref().and_then(whole) {
                 // A match that reaches the window's edge may be cut short: search again.
-                Some(t) if whole(&t).is_some_and(|m| m.end() == end) && end < text.len() => {
+                Some(m) if m.end() == end && end < text.len() => {
                     return at(&self.exact, text, start);
                 }
                 // A match found further on in the window may have lost an optional tail
                 // to its edge ("do not believe " for "do not believe that "): search again
                 // with a window of its own.
-                Some(t) if whole(&t).is_some_and(|m| m.start() > start) => {
-                    pos = whole(&t).map_or(start, |m| m.start());
-                }
-                // `text[..end]` borrows from the same text: the offsets are the text's.
-                found @ Some(_) => return found,
+                Some(m) if m.start() > start => pos = m.start(),
+                Some(_) => return found,
                 None => pos = next_char(text, start),
             }
         }
